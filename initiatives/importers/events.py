@@ -1,0 +1,135 @@
+"""Key-action events: the format of fixtures/data/key_actions_timeline.csv.
+
+One row per dated event of a key action; a row with an empty `event_date` carries only the status.
+The status column is the key action's status at its latest event and must agree across its rows.
+A "delivered" action whose delivery date falls after its deadline's period is stored as "delivered late".
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from initiatives.choices import EventKind, KeyActionStatus
+from initiatives.models import KeyAction, KeyActionEvent
+
+from .common import read_confidence, read_date, read_sources, upsert
+from .tabular import ImportResult, Row
+
+REQUIRED = {"initiative_number", "key_action_short", "event_date", "event", "source_url_or_ref", "confidence"}
+OPTIONAL = {"planned_date", "status_as_of_2026_11", "status", "kind"}
+CONTEXT_SUFFIX = re.compile(r"\s*\(context commitment, not a key action\)\s*$", re.IGNORECASE)
+
+# Ordered: the first rule that matches names the kind. Read against every shipped event (see tests).
+KIND_RULES = [
+    (EventKind.POLITICAL_AGREEMENT, r"political (\(provisional\) )?agreement"),
+    (EventKind.EXPIRY, r"stops applying|lapses"),
+    (EventKind.PARLIAMENT_POSITION, r"parliament (plenary )?(approves|adopts|rejects)|parliament .*(mandate|position)"
+                                    r"|parliament libe committee adopts"),
+    (EventKind.TRILOGUE, r"trilogue"),
+    (EventKind.COUNCIL_POSITION, r"council .*(position|mandate|general approach|backs)"),
+    (EventKind.REPORT, r"^evaluation|impact assessment published"),
+    (EventKind.PROPOSAL, r"\bpropos"),
+    (EventKind.ENTRY_INTO_FORCE, r"applies in full|enters? into force"),
+    (EventKind.ADOPTION, r"\badopted\b|signed"),
+    (EventKind.DECISION, r"letters? of formal notice|commission decision"),
+    (EventKind.LAUNCH, r"launch|opens|establishes|set up"),
+    (EventKind.REPORT, r"report|publish|presents|study|opinion|mapping|workshop|feedback"),
+]
+
+
+def classify(description: str) -> str:
+    text = description.lower()
+    for kind, pattern in KIND_RULES:
+        if re.search(pattern, text):
+            return kind
+    return EventKind.OTHER
+
+
+def normalise_key(text: str) -> str:
+    return " ".join(CONTEXT_SUFFIX.sub("", text).split()).lower()
+
+
+def run(rows: list[Row]) -> ImportResult:
+    result = ImportResult()
+    actions = {(ka.initiative.number, normalise_key(ka.short_title)): ka
+               for ka in KeyAction.objects.select_related("initiative")}
+    timeline_keys = _timeline_keys()
+    statuses: dict[int, tuple[str, int]] = {}
+    for row in rows:
+        key_action = _find_key_action(row, actions, timeline_keys, result)
+        status_column = "status" if "status" in row.values else "status_as_of_2026_11"
+        status = row.get(status_column)
+        if key_action is not None and status:
+            if status not in KeyActionStatus.values:
+                result.error(row.line, status_column, _("%(value)r is not a status; use one of %(known)s.") % {
+                    "value": status, "known": ", ".join(KeyActionStatus.values)})
+            elif key_action.pk in statuses and statuses[key_action.pk][0] != status:
+                result.error(row.line, status_column, _("The status differs from line %(line)s for the same key "
+                                                        "action.") % {"line": statuses[key_action.pk][1]})
+            else:
+                statuses.setdefault(key_action.pk, (status, row.line))
+        when = read_date(row, "event_date", result, required=False)
+        confidence = read_confidence(row, "confidence", result)
+        if key_action is None or when is False or confidence is None:
+            continue
+        if when is None:
+            continue  # a status-only row: no dated event was found
+        citations = read_sources(row, "source_url_or_ref", result)
+        description = row.get("event")
+        if citations is None:
+            continue
+        if not description or len(description) > 500:
+            result.error(row.line, "event", _("Describe the event in 1 to 500 characters."))
+            continue
+        kind = row.get("kind") or classify(description)
+        if kind not in EventKind.values:
+            result.error(row.line, "kind", _("%(value)r is not an event kind.") % {"value": kind})
+            continue
+        upsert(KeyActionEvent, {"key_action": key_action, "date": when.value, "description": description}, {
+            "date_precision": when.precision, "kind": kind, "confidence": confidence,
+        }, result, citations=citations, label=f"event {when.isoformat()} of key action {key_action.code}")
+    for pk, (status, _line) in statuses.items():
+        key_action = KeyAction.objects.get(pk=pk)
+        new_status = key_action.status_from_report(status)
+        if key_action.status != new_status:
+            key_action.status = new_status
+            key_action.save(update_fields=["status"])
+            result.changes.append(_("set status of key action %(code)s to %(status)s") % {
+                "code": key_action.code, "status": new_status})
+    return result
+
+
+def _timeline_keys() -> dict[tuple[int, str], str]:
+    """The editorial table maps the research file's key_action_short to our key-action codes."""
+    from django.conf import settings
+
+    from .tabular import read_table
+
+    path = settings.BASE_DIR / "fixtures" / "key_actions.csv"
+    rows = read_table(path.read_bytes(), path.name, required={"initiative_number", "code", "timeline_key"},
+                      optional=KEY_ACTION_COLUMNS)
+    return {(int(r.get("initiative_number")), normalise_key(r.get("timeline_key"))): r.get("code") for r in rows}
+
+
+KEY_ACTION_COLUMNS = {"ka_index", "is_context_commitment", "short_title", "lead_actor", "deadline_wording",
+                      "deadline", "delivery_date", "delivery_basis", "quote"}
+
+
+def _find_key_action(row, actions, timeline_keys, result):
+    try:
+        number = int(row.get("initiative_number"))
+    except ValueError:
+        result.error(row.line, "initiative_number", _("%(value)r is not an initiative number.") % {
+            "value": row.get("initiative_number")})
+        return None
+    key = normalise_key(row.get("key_action_short"))
+    found = actions.get((number, key))
+    if found is None and (number, key) in timeline_keys:
+        code = timeline_keys[(number, key)]
+        found = next((ka for ka in actions.values() if ka.initiative.number == number and ka.code == code), None)
+    if found is None:
+        result.error(row.line, "key_action_short", _("No key action %(key)r in initiative %(n)s.") % {
+            "key": row.get("key_action_short"), "n": number})
+    return found

@@ -1,0 +1,38 @@
+"""Load the shipped, sourced data in order, through the same importers a user's upload uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from . import events, infringements, reference
+from .events import KEY_ACTION_COLUMNS
+from .tabular import ImportResult, read_table
+
+
+def load_all(data_dir: Path | None = None, *, dry_run: bool = False) -> dict[str, ImportResult]:
+    """Load everything in one transaction; nothing is written if any part has an error."""
+    data_dir = Path(data_dir or settings.REAL_DATA_DIR)
+    text = Path(settings.STRATEGY_TEXT_PATH).read_text(encoding="utf-8")
+    key_actions = settings.BASE_DIR / "fixtures" / "key_actions.csv"
+
+    def table(path: Path, required: set[str], optional: set[str] = frozenset()):
+        return read_table(path.read_bytes(), path.name, required=required, optional=optional)
+
+    results: dict[str, ImportResult] = {}
+    with transaction.atomic():
+        results["member states"] = reference.load_member_states(
+            table(data_dir / "member_states.csv", {"code", "iso_alpha2", "iso_alpha3", "name_en", "eu_accession_year"}))
+        results["directive and articles"] = reference.load_directive(
+            table(data_dir / "directive_articles.csv", {"article", "title", "group", "known_lagging", "source"}))
+        results["strategy, initiatives and key actions"] = reference.load_strategy(
+            text, table(key_actions, {"initiative_number", "code", "timeline_key"}, KEY_ACTION_COLUMNS))
+        results["key action events"] = events.run(
+            table(data_dir / "key_actions_timeline.csv", events.REQUIRED, events.OPTIONAL))
+        results["infringement decisions"] = infringements.run(
+            table(data_dir / "infringements.csv", infringements.REQUIRED, infringements.OPTIONAL))
+        if dry_run or any(result.errors for result in results.values()):
+            transaction.set_rollback(True)
+    return results

@@ -1,0 +1,176 @@
+"""The Commission's infringement procedures and their dated decisions.
+
+Decisions are kept in the order they were taken (`position`). The order rules live in one pure function,
+`sequence_errors`, used by the model's clean(), the services and the importers alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from initiatives.choices import STAGE_PREREQUISITES, ProcedureType, Stage
+from initiatives.dates import PartialDate, Precision
+
+from .sources import PreciseDateMixin, SourcedFact
+from .transposition import Article, LegalAct, MemberState
+
+INFR_NUMBER_RE = r"^INFR\(\d{4}\)\d{4}$"
+
+
+def sequence_errors(steps: Sequence[tuple[str, PartialDate | None]], procedure_type: str | None = None
+                    ) -> list[str]:
+    """Check an ordered list of (stage, date) against the order rules; return one message per breach.
+
+    Rules: the first decision is a letter of formal notice; each stage needs its prerequisite earlier in
+    the same procedure (no reasoned opinion before a letter of formal notice, no judgment before a
+    referral ...); a closure is last and happens once; dates never go backwards; a referral under
+    Art. 260(3) is only for non-communication.
+    """
+    errors: list[str] = []
+    seen: set[str] = set()
+    latest: tuple[int, PartialDate] | None = None
+    for index, (stage, when) in enumerate(steps, start=1):
+        label = Stage(stage).label
+        if Stage.CLOSED in seen:
+            errors.append(_g("Decision %(n)s (%(stage)s) comes after the closure: a closure must be the last "
+                             "decision of a procedure.") % {"n": index, "stage": label})
+        if index == 1 and stage != Stage.LETTER_OF_FORMAL_NOTICE:
+            errors.append(_g("Decision 1 is a %(stage)s: a procedure must start with a letter of formal "
+                             "notice.") % {"stage": label})
+        elif index > 1:
+            needed = STAGE_PREREQUISITES[Stage(stage)]
+            if needed and not seen.intersection(needed):
+                errors.append(_g("Decision %(n)s is a %(stage)s but no %(needed)s comes before it in the "
+                                 "same procedure.") % {
+                    "n": index, "stage": label, "needed": _g(" or ").join(str(Stage(s).label) for s in needed)})
+        if stage == Stage.REFERRAL_WITH_SANCTIONS and procedure_type == ProcedureType.NON_CONFORMITY:
+            errors.append(_g("Decision %(n)s: a referral with financial sanctions under Art. 260(3) applies "
+                             "only to non-communication procedures.") % {"n": index})
+        if when is not None:
+            if latest is not None and when.certainly_before(latest[1]):
+                errors.append(_g("Decision %(n)s is dated %(date)s, before decision %(m)s (%(prev)s): dates "
+                                 "cannot go backwards.") % {
+                    "n": index, "date": when.display(), "m": latest[0], "prev": latest[1].display()})
+            if latest is None or latest[1].start <= when.start:
+                latest = (index, when)
+        seen.add(stage)
+    return errors
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def published(self):
+        return self
+
+    def with_state(self):
+        """Annotate `is_closed`, `latest_stage`, `latest_date` and `latest_precision` in the same query."""
+        last = Decision.objects.filter(procedure=OuterRef("pk")).order_by("-position")
+        return self.annotate(
+            is_closed=Exists(Decision.objects.filter(procedure=OuterRef("pk"), stage=Stage.CLOSED)),
+            latest_stage=Subquery(last.values("stage")[:1]),
+            latest_date=Subquery(last.values("date")[:1]),
+            latest_precision=Subquery(last.values("date_precision")[:1]),
+        )
+
+    def open(self):
+        return self.exclude(decisions__stage=Stage.CLOSED)
+
+    def with_related(self):
+        return self.select_related("member_state", "legal_act").prefetch_related("articles", "decisions")
+
+
+class InfringementProcedure(SourcedFact):
+    """An infringement procedure against one Member State about one legal act.
+
+    `infr_number` is the Commission's number (INFR(2019)2136) and may be unknown. `articles` lists the
+    articles concerned when a source names them; empty means not known. Open or closed follows from the
+    decisions: a procedure with no recorded closure is shown as open.
+    """
+
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="procedures",
+                                     verbose_name=_("Member State"))
+    infr_number = models.CharField(  # noqa: DJ001 null, not "", so that unknown numbers do not collide
+        _("INFR number"), max_length=20, null=True, blank=True,
+        validators=[RegexValidator(INFR_NUMBER_RE, _("Write it as INFR(2019)2136."))])
+    type = models.CharField(_("type"), max_length=20, choices=ProcedureType.choices)
+    legal_act = models.ForeignKey(LegalAct, on_delete=models.PROTECT, related_name="procedures",
+                                  verbose_name=_("legal act"))
+    articles = models.ManyToManyField(Article, related_name="procedures", blank=True,
+                                      verbose_name=_("articles concerned"))
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+    objects = ProcedureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_state", "id"]
+        verbose_name = _("infringement procedure")
+        verbose_name_plural = _("infringement procedures")
+        constraints = [
+            models.UniqueConstraint(fields=["infr_number"], condition=models.Q(infr_number__isnull=False),
+                                    name="procedure_infr_number_unique"),
+            models.CheckConstraint(condition=models.Q(infr_number__isnull=True)
+                                   | models.Q(infr_number__regex=INFR_NUMBER_RE),
+                                   name="procedure_infr_number_form"),
+        ]
+
+    def __str__(self):
+        number = self.infr_number or _g("INFR number unknown")
+        return f"{self.member_state.code} {number} ({self.get_type_display()})"
+
+    def get_absolute_url(self):
+        return reverse("initiatives:member_state_detail", args=[self.member_state.code]) + f"#procedure-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.infr_number == "":
+            self.infr_number = None
+        super().save(*args, **kwargs)
+
+
+class Decision(PreciseDateMixin, SourcedFact):
+    """One decision in an infringement procedure: a letter, an opinion, a referral, a closure ..."""
+
+    procedure = models.ForeignKey(InfringementProcedure, on_delete=models.CASCADE, related_name="decisions",
+                                  verbose_name=_("procedure"))
+    position = models.PositiveSmallIntegerField(_("position"), help_text=_("1 for the first decision."))
+    stage = models.CharField(_("stage"), max_length=40, choices=Stage.choices)
+    date = models.DateField(_("decision date"), null=True, blank=True, help_text=_("Empty when unknown."))
+    date_precision = models.CharField(_("date precision"), max_length=10, choices=Precision.choices,
+                                      default=Precision.DAY)
+    reply_months = models.PositiveSmallIntegerField(
+        _("reply period (months)"), null=True, blank=True,
+        help_text=_("Only if the decision states a reply period other than the usual two months."))
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["procedure", "position"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "position"], name="decision_position_unique"),
+            models.CheckConstraint(condition=models.Q(position__gte=1), name="decision_position_positive"),
+        ]
+
+    def __str__(self):
+        when = self.when.display() if self.when else _g("date unknown")
+        return f"{self.get_stage_display()}, {when}"
+
+    def clean(self):
+        self.clean_date_precision()
+        if self.procedure_id is None or self.position is None:
+            return
+        siblings = [d for d in self.procedure.decisions.all() if d.pk != self.pk and d.position != self.position]
+        steps = sorted([*siblings, self], key=lambda d: d.position)
+        errors = sequence_errors([(d.stage, d.when) for d in steps], self.procedure.type)
+        if errors:
+            raise ValidationError(errors)

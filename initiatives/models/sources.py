@@ -1,0 +1,94 @@
+"""Where each fact comes from."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.choices import Confidence
+
+URL_RE = re.compile(r"https?://\S+")
+
+
+class SourceQuerySet(models.QuerySet):
+    def get_or_create_from_citation(self, citation: str) -> "Source":
+        citation = " ".join(citation.split())
+        source, _created = self.get_or_create(citation=citation, defaults={"url": extract_url(citation)})
+        return source
+
+
+def extract_url(citation: str) -> str:
+    match = URL_RE.search(citation)
+    return match[0].rstrip(").,;") if match else ""
+
+
+class Source(models.Model):
+    """A document or page a fact was taken from: a URL, a document reference (COM(2020) 607), or both.
+
+    `citation` keeps the whole reference as the researcher wrote it, including remarks such as
+    "(one source says 25 March)"; `url` is the first link found in it, if any.
+    """
+
+    citation = models.CharField(_("citation"), max_length=1000, unique=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["citation"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.citation
+
+    @property
+    def label(self) -> str:
+        """The citation without its link, for showing beside the link."""
+        text = self.citation.replace(self.url, "").strip(" ;:") if self.url else self.citation
+        return text or self.url
+
+
+def split_citations(cell: str) -> list[str]:
+    """Split a CSV cell that groups several sources into one citation each.
+
+    Sources are separated by " ; " (or "; " before a link); a semicolon inside a URL is kept.
+    """
+    pieces = []
+    for chunk in re.split(r"\s;\s|;\s+(?=\S*https?://)|;\s+(?=[A-Z])", cell or ""):
+        chunk = " ".join(chunk.split())
+        if chunk:
+            pieces.append(chunk)
+    return pieces
+
+
+class SourcedFact(models.Model):
+    """A fact that carries at least one source and a confidence."""
+
+    sources = models.ManyToManyField(Source, related_name="%(class)s_facts", blank=True,
+                                     verbose_name=_("sources"))
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices,
+                                  default=Confidence.MEDIUM)
+
+    class Meta:
+        abstract = True
+
+
+class PreciseDateMixin:
+    """For models with a `date` and a `date_precision` field."""
+
+    @property
+    def when(self):
+        from initiatives.dates import PartialDate
+
+        return PartialDate.from_parts(self.date, self.date_precision)
+
+    def clean_date_precision(self):
+        from initiatives.dates import PartialDate
+
+        if self.date is not None:
+            try:
+                PartialDate(self.date, self.date_precision)
+            except ValueError as error:
+                raise ValidationError({"date": str(error)}) from error

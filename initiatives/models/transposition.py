@@ -1,0 +1,224 @@
+"""Member States, the Directive and its articles, and how each Member State transposed each article.
+
+What a Member State reports (TranspositionReport) and what the Commission assessed (Assessment) are two
+separate records, each with its own as-of date and sources: they may disagree, and the public sees both.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from initiatives.choices import ArticleGroup, AssessmentStatus, Lagging, LegalActKind, NotificationStatus
+from initiatives.dates import Precision
+
+from .sources import PreciseDateMixin, Source, SourcedFact
+
+
+class MemberStateQuerySet(models.QuerySet):
+    def bound(self):
+        return self.filter(bound_by_directive=True)
+
+
+class MemberState(models.Model):
+    """An EU Member State. `code` is the EU code (EL for Greece); ISO codes are kept beside it."""
+
+    code = models.CharField(_("EU code"), max_length=2, unique=True)
+    iso_alpha2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, unique=True)
+    iso_alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    accession_year = models.PositiveSmallIntegerField(
+        _("accession year"), help_text=_("Founders: 1958, the year the EEC Treaty entered into force."))
+    protocol_order = models.PositiveSmallIntegerField(_("protocol order"), unique=True)
+    bound_by_directive = models.BooleanField(
+        _("bound by Directive 2011/93/EU"), default=True,
+        help_text=_("Denmark is not bound, by its opt-out from justice and home affairs."))
+    bound_source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("source for being bound or not"))
+
+    history = HistoricalRecords()
+    objects = MemberStateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["protocol_order"]
+        verbose_name = _("Member State")
+        verbose_name_plural = _("Member States")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[A-Z]{2}$"), name="member_state_code_form"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("initiatives:member_state_detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class LegalAct(models.Model):
+    """A legal act whose transposition is tracked, with its successor (a recast) if there is one."""
+
+    short_name = models.CharField(_("short name"), max_length=100, unique=True)
+    celex = models.CharField(_("CELEX or document number"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=20, choices=LegalActKind.choices)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    transposition_deadline = models.DateField(_("transposition deadline"), null=True, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="predecessors", verbose_name=_("successor"))
+    sources = models.ManyToManyField(Source, related_name="legal_acts", blank=True, verbose_name=_("sources"))
+
+    class Meta:
+        ordering = ["adopted_on", "short_name"]
+        verbose_name = _("legal act")
+        verbose_name_plural = _("legal acts")
+
+    def __str__(self):
+        return self.short_name
+
+    def natural_key(self):
+        return (self.celex,)
+
+    def clean(self):
+        if self.successor_id is not None and self.successor_id == self.pk:
+            raise ValidationError({"successor": _("A legal act cannot succeed itself.")})
+
+
+class Article(SourcedFact):
+    """A provision (article) of a legal act."""
+
+    legal_act = models.ForeignKey(LegalAct, on_delete=models.PROTECT, related_name="articles",
+                                  verbose_name=_("legal act"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    group = models.CharField(_("group"), max_length=30, choices=ArticleGroup.choices)
+    known_lagging = models.CharField(
+        _("known to lag"), max_length=10, choices=Lagging.choices, default=Lagging.UNKNOWN,
+        help_text=_("Whether Commission reports name this article among those Member States lag on."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["legal_act", "number"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["legal_act", "number"], name="article_number_unique"),
+        ]
+
+    def __str__(self):
+        return _("Art. %(number)s %(title)s") % {"number": self.number, "title": self.title}
+
+    def natural_key(self):
+        return (self.legal_act.celex, self.number)
+
+
+class NationalMeasure(PreciseDateMixin, models.Model):
+    """A national law or regulation a Member State notified as transposing the Directive."""
+
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="national_measures",
+                                     verbose_name=_("Member State"))
+    title = models.CharField(_("title"), max_length=500)
+    reference = models.CharField(_("official reference"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(_("date precision"), max_length=10, choices=Precision.choices,
+                                      default=Precision.DAY)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["member_state", "reference"]
+        verbose_name = _("national measure")
+        verbose_name_plural = _("national measures")
+        constraints = [
+            models.UniqueConstraint(fields=["member_state", "reference"], name="national_measure_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+
+class TranspositionReportQuerySet(models.QuerySet):
+    def published(self):
+        return self
+
+    def with_related(self):
+        return self.select_related("member_state", "article").prefetch_related("measures", "sources")
+
+
+class TranspositionReport(PreciseDateMixin, SourcedFact):
+    """What a Member State reports it has notified for one article, as of a date."""
+
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="reports",
+                                     verbose_name=_("Member State"))
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reports",
+                                verbose_name=_("article"))
+    status = models.CharField(_("notification status"), max_length=20, choices=NotificationStatus.choices)
+    measures = models.ManyToManyField(NationalMeasure, related_name="reports", blank=True,
+                                      verbose_name=_("national measures"))
+    comment = models.TextField(_("comment"), blank=True)
+    date = models.DateField(_("as of"))
+    date_precision = models.CharField(_("as-of precision"), max_length=10, choices=Precision.choices,
+                                      default=Precision.DAY)
+
+    history = HistoricalRecords()
+    objects = TranspositionReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_state", "article"]
+        verbose_name = _("transposition report")
+        verbose_name_plural = _("transposition reports")
+        constraints = [
+            models.UniqueConstraint(fields=["member_state", "article"], name="report_one_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state.code} art. {self.article.number}: {self.get_status_display()}"
+
+    def clean(self):
+        self.clean_date_precision()
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def published(self):
+        return self
+
+    def with_related(self):
+        return self.select_related("member_state", "article").prefetch_related("sources")
+
+
+class Assessment(PreciseDateMixin, SourcedFact):
+    """The Commission's assessment of one Member State's transposition of one article, as of a date."""
+
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="assessments",
+                                     verbose_name=_("Member State"))
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assessments",
+                                verbose_name=_("article"))
+    status = models.CharField(_("Commission assessment"), max_length=20, choices=AssessmentStatus.choices,
+                              default=AssessmentStatus.NOT_ASSESSED)
+    comment = models.TextField(_("comment"), blank=True)
+    date = models.DateField(_("as of"))
+    date_precision = models.CharField(_("as-of precision"), max_length=10, choices=Precision.choices,
+                                      default=Precision.DAY)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_state", "article"]
+        verbose_name = _("Commission assessment")
+        verbose_name_plural = _("Commission assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["member_state", "article"], name="assessment_one_per_article"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state.code} art. {self.article.number}: {self.get_status_display()}"
+
+    def clean(self):
+        self.clean_date_precision()

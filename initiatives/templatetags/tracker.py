@@ -1,0 +1,62 @@
+"""Template helpers: dates with their precision, status badges, sources."""
+
+from datetime import date
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from initiatives.choices import (
+    ASSESSMENT_LOOK,
+    KEY_ACTION_STATUS_LOOK,
+    NOTIFICATION_LOOK,
+    STAGE_LOOK,
+    AssessmentStatus,
+    KeyActionStatus,
+    NotificationStatus,
+    Stage,
+)
+from initiatives.dates import PartialDate
+
+register = template.Library()
+
+VOCABULARIES = {
+    "key_action": (KeyActionStatus, KEY_ACTION_STATUS_LOOK),
+    "stage": (Stage, STAGE_LOOK),
+    "notification": (NotificationStatus, NOTIFICATION_LOOK),
+    "assessment": (AssessmentStatus, ASSESSMENT_LOOK),
+}
+
+
+@register.simple_tag
+def precise_date(value, precision=None, unknown=None):
+    """A date shown to its precision ("January 2014"); "unknown" when there is none."""
+    if isinstance(value, PartialDate):
+        return value.display()
+    if value is None or value == "":
+        return unknown if unknown is not None else _("unknown")
+    if isinstance(value, date):
+        return PartialDate.from_parts(value, precision or "day").display()
+    return str(value)
+
+
+@register.filter
+def when(obj):
+    """`obj.when` (a PartialDate) shown to its precision, or "unknown"."""
+    partial = getattr(obj, "when", None)
+    return partial.display() if partial else _("unknown")
+
+
+@register.simple_tag
+def status_badge(vocabulary, value):
+    """A badge with symbol, label and colour; the definition as its title."""
+    choices, looks = VOCABULARIES[vocabulary]
+    if value in (None, ""):
+        return format_html('<span class="badge badge-unknown"><span aria-hidden="true">?</span> {}</span>',
+                           _("unknown"))
+    member = choices(value)
+    look = looks[member]
+    return format_html(
+        '<span class="badge badge-{}-{}" title="{}">'
+        '<span class="badge-symbol" aria-hidden="true">{}</span> {}</span>',
+        vocabulary, member.value, look.definition, look.symbol, member.label)
