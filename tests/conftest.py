@@ -1,14 +1,36 @@
 """Shared actors and data for the tests: anonymous, staff_user, liaison_de, liaison_fr, admin_user."""
 
+import os
+
 import pytest
 from django.core.management import call_command
+
+
+def load_real_data():
+    call_command("load_real_data", verbosity=0, stdout=open(os.devnull, "w"))
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real, shipped data once per test session; every test runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
-        call_command("load_real_data", verbosity=0, stdout=open("/dev/null", "w"))
+        load_real_data()
+
+
+@pytest.fixture(autouse=True)
+def _real_data_present(request, django_db_blocker):
+    """Transactional tests (the browser tests' live server) flush the database when they end: reload the
+    shipped data before the next test that uses the database, outside its transaction."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    from initiatives.models import MemberState
+
+    with django_db_blocker.unblock():
+        if not MemberState.objects.exists():
+            load_real_data()
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium).
+
+In CI (CI=true) a missing Chromium fails the run; on a developer machine without it the browser tests
+are skipped with a message that says so. `page` collects console errors and requests to other origins.
+"""
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls there are still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: CI must install it (apt-get install chromium).")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests skipped (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    def __init__(self, origin):
+        self.origin = origin
+        self.console_errors = []
+        self.foreign_requests = []
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def on_request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def assert_clean(self):
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.foreign_requests == [], f"requests to other origins: {self.foreign_requests}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page on the live server; fails the test on a console error or a request off-origin."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch(live_server.url)
+    page.on("console", watch.on_console)
+    page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
+    page.on("request", watch.on_request)
+    page.watch = watch
+    yield page
+    context.close()
+    watch.assert_clean()
