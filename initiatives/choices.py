@@ -248,3 +248,40 @@ class LegalActKind(models.TextChoices):
     DIRECTIVE = "directive", _("directive")
     REGULATION = "regulation", _("regulation")
     PROPOSAL = "proposal", _("Commission proposal")
+
+
+class ReviewState(models.TextChoices):
+    """Where a Member State liaison's report stands in the Commission's review."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted for review")
+    RETURNED = "returned", _("returned for changes")
+    APPROVED = "approved", _("approved and published")
+
+
+REVIEW_STATE_LOOK = {
+    ReviewState.DRAFT: Look(GREY, "✎", _("Saved by the liaison; not yet sent to the Commission.")),
+    ReviewState.SUBMITTED: Look(SKY, "…", _("Sent to the Commission; waiting for review.")),
+    ReviewState.RETURNED: Look(ORANGE, "↩", _("The Commission asked for changes; see its comment.")),
+    ReviewState.APPROVED: Look(GREEN, "✓", _("Approved by the Commission: shown on the public pages.")),
+}
+
+# What a Member State's report and the Commission's assessment say when they agree.
+ASSESSMENT_MATCHING_REPORT = {
+    NotificationStatus.COMPLETE: AssessmentStatus.CONFORM,
+    NotificationStatus.PARTIAL: AssessmentStatus.PARTIALLY_CONFORM,
+    NotificationStatus.NONE: AssessmentStatus.NON_CONFORM,
+}
+
+
+# The public map and matrix show two states that are neither a stage nor a status: a Member State that is not
+# bound by the Directive, and the absence of any record. Keys match the category values of aggregates.py.
+EXTRA_LOOK = {
+    "not_bound": Look("#FFFFFF", "⊘", _(
+        "Not bound by Directive 2011/93/EU: Denmark does not take part in it, by its opt-out from justice "
+        "and home affairs.")),
+    "no_procedure": Look("#E8E8E8", "–", _(
+        "No infringement procedure about the Directive is recorded in the tracker's sources.")),
+    "no_record": Look("#E8E8E8", "?", _(
+        "Unknown: no published record says it.")),
+}

@@ -18,3 +18,9 @@ __all__ = [
 from .roles import Liaison  # noqa: E402
 
 __all__ += ["Liaison"]
+from .audit import changes_since, current_version, last_changed, revisions  # noqa: E402
+from .review import LiaisonReport  # noqa: E402
+from .transposition import report_and_assessment_disagree  # noqa: E402
+
+__all__ += ["LiaisonReport", "changes_since", "current_version", "last_changed", "report_and_assessment_disagree",
+            "revisions"]

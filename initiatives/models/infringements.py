@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from initiatives.choices import STAGE_PREREQUISITES, ProcedureType, Stage
 from initiatives.dates import PartialDate, Precision
 
+from .audit import LastChangedQuerySetMixin
 from .sources import PreciseDateMixin, SourcedFact
 from .transposition import Article, LegalAct, MemberState
 
@@ -66,7 +67,7 @@ def sequence_errors(steps: Sequence[tuple[str, PartialDate | None]], procedure_t
     return errors
 
 
-class ProcedureQuerySet(models.QuerySet):
+class ProcedureQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
         return self
 
@@ -105,9 +106,9 @@ class InfringementProcedure(SourcedFact):
                                   verbose_name=_("legal act"))
     articles = models.ManyToManyField(Article, related_name="procedures", blank=True,
                                       verbose_name=_("articles concerned"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=4000, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["articles", "sources"])
     objects = ProcedureQuerySet.as_manager()
 
     class Meta:
@@ -148,9 +149,9 @@ class Decision(PreciseDateMixin, SourcedFact):
     reply_months = models.PositiveSmallIntegerField(
         _("reply period (months)"), null=True, blank=True,
         help_text=_("Only if the decision states a reply period other than the usual two months."))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=4000, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta:
         ordering = ["procedure", "position"]

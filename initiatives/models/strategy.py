@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from initiatives.choices import EventKind, KeyActionStatus, LeadActor, Pillar
 from initiatives.dates import PartialDate, Precision
 
+from .audit import LastChangedQuerySetMixin
 from .sources import PreciseDateMixin, SourcedFact
 
 
@@ -74,7 +75,7 @@ class Initiative(models.Model):
         return reverse("initiatives:initiative_detail", args=[self.number])
 
 
-class KeyActionQuerySet(models.QuerySet):
+class KeyActionQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
         return self
 
@@ -123,7 +124,7 @@ class KeyAction(PreciseDateMixin, SourcedFact):
     forecast = models.DateField(_("forecast date"), null=True, blank=True)
     forecast_precision = models.CharField(_("forecast precision"), max_length=10, choices=Precision.choices,
                                           default=Precision.DAY)
-    narrative = models.TextField(_("public narrative"), blank=True)
+    narrative = models.TextField(_("public narrative"), max_length=4000, blank=True)
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -201,7 +202,7 @@ class KeyAction(PreciseDateMixin, SourcedFact):
             raise ValidationError(errors)
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
         return self
 
@@ -220,7 +221,7 @@ class KeyActionEvent(PreciseDateMixin, SourcedFact):
                                       default=Precision.DAY)
     description = models.CharField(_("description"), max_length=500)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["sources"])
     objects = EventQuerySet.as_manager()
 
     class Meta:

@@ -6,14 +6,35 @@ separate records, each with its own as-of date and sources: they may disagree, a
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from initiatives.choices import ArticleGroup, AssessmentStatus, Lagging, LegalActKind, NotificationStatus
+from initiatives.choices import (
+    ASSESSMENT_MATCHING_REPORT,
+    ArticleGroup,
+    AssessmentStatus,
+    Lagging,
+    LegalActKind,
+    NotificationStatus,
+)
 from initiatives.dates import Precision
 
+from .audit import LastChangedQuerySetMixin
 from .sources import PreciseDateMixin, Source, SourcedFact
+
+
+def report_and_assessment_disagree(reported: str | None, assessed: str | None) -> bool:
+    """True when what a Member State reports and what the Commission assessed say different things.
+
+    "Completely notified" agrees with "conform", "partially notified" with "partially conform", "no
+    measures notified" with "non-conform". Nothing to compare (no report, or not assessed) is no
+    disagreement: the public pages show those as unknown or not assessed.
+    """
+    if not reported or not assessed or assessed == AssessmentStatus.NOT_ASSESSED:
+        return False
+    return ASSESSMENT_MATCHING_REPORT.get(reported) != assessed
 
 
 class MemberStateQuerySet(models.QuerySet):
@@ -143,12 +164,21 @@ class NationalMeasure(PreciseDateMixin, models.Model):
         return f"{self.reference}: {self.title}"
 
 
-class TranspositionReportQuerySet(models.QuerySet):
+class TranspositionReportQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
+        """What the public may see. A liaison's input lives in LiaisonReport until staff approve it; only
+        services.approve_liaison_report (or staff through the admin and the importers) writes here. So
+        every row is published; public pages still call published() so the rule has one home."""
         return self
 
     def with_related(self):
         return self.select_related("member_state", "article").prefetch_related("measures", "sources")
+
+    def with_assessment(self):
+        """Annotate `assessment_status` (the Commission's assessment of the same Member State and
+        article, or None) in the same query; `disagrees_with_assessment` then needs no further query."""
+        assessed = Assessment.objects.filter(member_state=OuterRef("member_state"), article=OuterRef("article"))
+        return self.annotate(assessment_status=Subquery(assessed.values("status")[:1]))
 
 
 class TranspositionReport(PreciseDateMixin, SourcedFact):
@@ -161,12 +191,12 @@ class TranspositionReport(PreciseDateMixin, SourcedFact):
     status = models.CharField(_("notification status"), max_length=20, choices=NotificationStatus.choices)
     measures = models.ManyToManyField(NationalMeasure, related_name="reports", blank=True,
                                       verbose_name=_("national measures"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
     date = models.DateField(_("as of"))
     date_precision = models.CharField(_("as-of precision"), max_length=10, choices=Precision.choices,
                                       default=Precision.DAY)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["measures", "sources"])
     objects = TranspositionReportQuerySet.as_manager()
 
     class Meta:
@@ -183,9 +213,23 @@ class TranspositionReport(PreciseDateMixin, SourcedFact):
     def clean(self):
         self.clean_date_precision()
 
+    def disagrees_with(self, assessment: "Assessment | None") -> bool:
+        """True when the Commission's assessment of this article says something else than this report."""
+        return report_and_assessment_disagree(self.status, assessment.status if assessment else None)
 
-class AssessmentQuerySet(models.QuerySet):
+    @property
+    def disagrees_with_assessment(self) -> bool:
+        """Like disagrees_with(), from the `assessment_status` annotation of with_assessment()."""
+        if not hasattr(self, "assessment_status"):
+            assessment = Assessment.objects.filter(member_state_id=self.member_state_id,
+                                                   article_id=self.article_id).first()
+            return self.disagrees_with(assessment)
+        return report_and_assessment_disagree(self.status, self.assessment_status)
+
+
+class AssessmentQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
+        """The Commission's assessments are set by staff only, so every row is published."""
         return self
 
     def with_related(self):
@@ -201,12 +245,12 @@ class Assessment(PreciseDateMixin, SourcedFact):
                                 verbose_name=_("article"))
     status = models.CharField(_("Commission assessment"), max_length=20, choices=AssessmentStatus.choices,
                               default=AssessmentStatus.NOT_ASSESSED)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
     date = models.DateField(_("as of"))
     date_precision = models.CharField(_("as-of precision"), max_length=10, choices=Precision.choices,
                                       default=Precision.DAY)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["sources"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -222,3 +266,7 @@ class Assessment(PreciseDateMixin, SourcedFact):
 
     def clean(self):
         self.clean_date_precision()
+
+    def disagrees_with(self, report: "TranspositionReport | None") -> bool:
+        """True when the Member State's published report on this article says something else."""
+        return report_and_assessment_disagree(report.status if report else None, self.status)
