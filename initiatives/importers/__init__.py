@@ -1,5 +1,80 @@
 """Pure import functions shared by the management commands and the upload pages.
 
 Each importer takes rows (from `tabular.read_table`) and writes through the ORM; the caller owns the
-transaction and rolls it back on a dry run or when any row was rejected (all or nothing).
+transaction and rolls it back on a dry run or when any row was rejected (all or nothing). `run_import`
+is that caller for one uploaded file: the `import` command and the upload pages both go through it.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .tabular import ImportResult, TableError, read_table
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    module_name: str
+
+    @property
+    def module(self):
+        from importlib import import_module
+
+        return import_module(f"initiatives.importers.{self.module_name}")
+
+    @property
+    def columns(self) -> list[str]:
+        return self.module.COLUMNS
+
+
+KINDS = {
+    "infringements": Kind("infringements", gettext_lazy("infringement decisions"), "infringements"),
+    "transposition": Kind("transposition", gettext_lazy("transposition reports"), "transposition"),
+    "events": Kind("events", gettext_lazy("key-action events"), "events"),
+}
+
+
+def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_state=None,
+               progress: Callable[[int, int], None] | None = None, reason: str = "") -> ImportResult:
+    """Read and import one file in one transaction; roll it back on a dry run or on any rejected row.
+
+    The result always carries the counts (created, updated, unchanged: what the import did or would do)
+    and every rejected row; a file that cannot be read at all is one error on line 0. `member_state`
+    restricts a transposition import to one Member State (a liaison's upload).
+    """
+    from .common import CHANGE_REASON
+
+    spec = KINDS[kind]
+    module = spec.module
+    result = ImportResult()
+    try:
+        rows = read_table(data, filename, required=module.REQUIRED, optional=module.OPTIONAL)
+    except TableError as error:
+        result.error(0, "", str(error))
+        return result
+    token = CHANGE_REASON.set(reason or _("import of %(file)s") % {"file": filename})
+    try:
+        with transaction.atomic():
+            kwargs = {"progress": progress}
+            if kind == "transposition":
+                kwargs["member_state"] = member_state
+            try:
+                with transaction.atomic():
+                    result = module.run(rows, **kwargs)
+            except ValidationError as error:
+                result.error(0, "", _("A row breaks a rule of the data: %(reason)s") % {
+                    "reason": " ".join(error.messages)})
+            except DatabaseError as error:
+                result.error(0, "", _("The database refused a row: %(reason)s") % {"reason": error})
+            transaction.set_rollback(dry_run or bool(result.errors))
+    finally:
+        CHANGE_REASON.reset(token)
+    return result

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
+
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -10,6 +13,12 @@ from initiatives.dates import DateParseError, PartialDate
 from initiatives.models import Source, split_citations
 
 from .tabular import ImportResult, Row
+
+# The history reason recorded on every row an import writes ("import of infringements.csv"); set by
+# `initiatives.importers.run_import` for the length of one import.
+CHANGE_REASON: ContextVar[str] = ContextVar("import_change_reason", default="")
+# 03/04/2014, 3.4.2014, 04-03-2014: day and month cannot be told apart.
+AMBIGUOUS_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 
 def read_confidence(row: Row, column: str, result: ImportResult) -> str | None:
@@ -29,6 +38,11 @@ def read_date(row: Row, column: str, result: ImportResult, *, required: bool) ->
             result.error(row.line, column, _("A date is required."))
             return False
         return None
+    if AMBIGUOUS_DATE.match(raw):
+        result.error(row.line, column, _("%(value)r is ambiguous: day and month cannot be told apart. Write it "
+                                         "as YYYY-MM-DD (or YYYY-MM when only the month is known).") % {
+            "value": raw})
+        return False
     try:
         return PartialDate.parse(raw)
     except DateParseError as error:
@@ -63,6 +77,8 @@ def upsert(model: type[models.Model], lookup: dict, values: dict, result: Import
             setattr(instance, name, values[name])
     if created or changed:
         instance.full_clean(validate_unique=False)
+        if CHANGE_REASON.get():
+            instance._change_reason = CHANGE_REASON.get()
         instance.save()
     if citations is not None:
         wanted = {Source.objects.get_or_create_from_citation(c).pk for c in citations}

@@ -3,22 +3,27 @@
 One row per dated event of a key action; a row with an empty `event_date` carries only the status.
 The status column is the key action's status at its latest event and must agree across its rows.
 A "delivered" action whose delivery date falls after its deadline's period is stored as "delivered late".
+The optional `key_action_code` (1, 2a, 2-dsa ...) names the key action exactly; without it the key action
+is found by its short title (or the research file's wording of it). Exports write both (`export_rows`).
 """
 
 from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from initiatives.choices import EventKind, KeyActionStatus
 from initiatives.models import KeyAction, KeyActionEvent
 
-from .common import read_confidence, read_date, read_sources, upsert
+from .common import CHANGE_REASON, read_confidence, read_date, read_sources, upsert
 from .tabular import ImportResult, Row
 
 REQUIRED = {"initiative_number", "key_action_short", "event_date", "event", "source_url_or_ref", "confidence"}
-OPTIONAL = {"planned_date", "status_as_of_2026_11", "status", "kind"}
+OPTIONAL = {"planned_date", "status_as_of_2026_11", "status", "kind", "key_action_code"}
+COLUMNS = ["initiative_number", "key_action_code", "key_action_short", "event_date", "event", "kind", "status",
+           "source_url_or_ref", "confidence"]
 CONTEXT_SUFFIX = re.compile(r"\s*\(context commitment, not a key action\)\s*$", re.IGNORECASE)
 
 # Ordered: the first rule that matches names the kind. Read against every shipped event (see tests).
@@ -51,14 +56,18 @@ def normalise_key(text: str) -> str:
     return " ".join(CONTEXT_SUFFIX.sub("", text).split()).lower()
 
 
-def run(rows: list[Row]) -> ImportResult:
+def run(rows: list[Row], *, progress=None) -> ImportResult:
     result = ImportResult()
-    actions = {(ka.initiative.number, normalise_key(ka.short_title)): ka
-               for ka in KeyAction.objects.select_related("initiative")}
+    all_actions = list(KeyAction.objects.select_related("initiative"))
+    actions = {(ka.initiative.number, normalise_key(ka.short_title)): ka for ka in all_actions}
+    by_code = {(ka.initiative.number, ka.code): ka for ka in all_actions}
     timeline_keys = _timeline_keys()
     statuses: dict[int, tuple[str, int]] = {}
-    for row in rows:
-        key_action = _find_key_action(row, actions, timeline_keys, result)
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(index, len(rows))
+        key_action = _find_key_action(row, actions, timeline_keys, result, by_code)
         status_column = "status" if "status" in row.values else "status_as_of_2026_11"
         status = row.get(status_column)
         if key_action is not None and status:
@@ -85,17 +94,35 @@ def run(rows: list[Row]) -> ImportResult:
             continue
         kind = row.get("kind") or classify(description)
         if kind not in EventKind.values:
-            result.error(row.line, "kind", _("%(value)r is not an event kind.") % {"value": kind})
+            result.error(row.line, "kind", _("%(value)r is not an event kind; use one of %(known)s.") % {
+                "value": kind, "known": ", ".join(EventKind.values)})
             continue
+        identity = (key_action.pk, when.value, description)
+        if identity in seen:
+            result.error(row.line, "", _("This row repeats line %(line)s (the same key action, date and "
+                                         "event).") % {"line": seen[identity]})
+            continue
+        seen[identity] = row.line
         upsert(KeyActionEvent, {"key_action": key_action, "date": when.value, "description": description}, {
             "date_precision": when.precision, "kind": kind, "confidence": confidence,
         }, result, citations=citations, label=f"event {when.isoformat()} of key action {key_action.code}")
-    for pk, (status, _line) in statuses.items():
+    if result.errors:
+        return result
+    for pk, (status, line) in statuses.items():
         key_action = KeyAction.objects.get(pk=pk)
         new_status = key_action.status_from_report(status)
         if key_action.status != new_status:
             key_action.status = new_status
+            try:
+                key_action.full_clean()
+            except ValidationError as error:
+                result.error(line, status_column, _("Key action %(code)s cannot take this status: %(reason)s") % {
+                    "code": key_action.code, "reason": " ".join(error.messages)})
+                continue
+            if CHANGE_REASON.get():
+                key_action._change_reason = CHANGE_REASON.get()
             key_action.save(update_fields=["status"])
+            result.updated += 1
             result.changes.append(_("set status of key action %(code)s to %(status)s") % {
                 "code": key_action.code, "status": new_status})
     return result
@@ -117,13 +144,19 @@ KEY_ACTION_COLUMNS = {"ka_index", "is_context_commitment", "short_title", "lead_
                       "deadline", "delivery_date", "delivery_basis", "quote"}
 
 
-def _find_key_action(row, actions, timeline_keys, result):
+def _find_key_action(row, actions, timeline_keys, result, by_code):
     try:
         number = int(row.get("initiative_number"))
     except ValueError:
         result.error(row.line, "initiative_number", _("%(value)r is not an initiative number.") % {
             "value": row.get("initiative_number")})
         return None
+    if row.get("key_action_code"):
+        found = by_code.get((number, row.get("key_action_code")))
+        if found is None:
+            result.error(row.line, "key_action_code", _("No key action %(code)r in initiative %(n)s.") % {
+                "code": row.get("key_action_code"), "n": number})
+        return found
     key = normalise_key(row.get("key_action_short"))
     found = actions.get((number, key))
     if found is None and (number, key) in timeline_keys:
@@ -133,3 +166,17 @@ def _find_key_action(row, actions, timeline_keys, result):
         result.error(row.line, "key_action_short", _("No key action %(key)r in initiative %(n)s.") % {
             "key": row.get("key_action_short"), "n": number})
     return found
+
+
+def export_rows(key_actions) -> list[list]:
+    """Every event of `key_actions` (with their events and sources prefetched) in this import format
+    (COLUMNS); a key action without events gets one status-only row, so that its status travels too."""
+    rows = []
+    for ka in key_actions:
+        events = list(ka.events.all())
+        for event in events:
+            rows.append([ka.initiative.number, ka.code, ka.short_title, event.when, event.description, event.kind,
+                         ka.status, " ; ".join(s.citation for s in event.sources.all()), event.confidence])
+        if not events:
+            rows.append([ka.initiative.number, ka.code, ka.short_title, "", "", "", ka.status, "", ka.confidence])
+    return rows

@@ -1,7 +1,10 @@
 """Infringement decisions: the format of fixtures/data/infringements.csv.
 
 Columns: member_state_code, infr_number, stage, decision_date, source_url_or_ref, confidence, note; and,
-optionally, `type` (non_communication or non_conformity) and `legal_act` (CELEX, default 32011L0093).
+optionally, `type` (non_communication or non_conformity), `legal_act` (CELEX, default 32011L0093) and
+`articles` (the article numbers the procedure concerns, separated by " ; "; they are added, never removed).
+The open-data download adds `procedure_id` and `position` so that decisions join their procedure; an
+import reads them as information only (procedures are matched as below), so that file imports back too.
 
 How rows become procedures:
 - the procedure type comes from `type`, or else from the note ("Non-communication" or not);
@@ -23,7 +26,15 @@ from django.utils.translation import gettext as _
 
 from initiatives.choices import STAGE_RANK, ProcedureType, Stage
 from initiatives.dates import PartialDate
-from initiatives.models import Decision, InfringementProcedure, LegalAct, MemberState, Source, sequence_errors
+from initiatives.models import (
+    Article,
+    Decision,
+    InfringementProcedure,
+    LegalAct,
+    MemberState,
+    Source,
+    sequence_errors,
+)
 from initiatives.models.infringements import INFR_NUMBER_RE
 
 from .common import read_confidence, read_date, read_sources, upsert
@@ -31,7 +42,9 @@ from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "infr_number", "stage", "decision_date", "source_url_or_ref", "confidence",
             "note"}
-OPTIONAL = {"type", "legal_act"}
+OPTIONAL = {"type", "legal_act", "articles", "procedure_id", "position"}
+COLUMNS = ["member_state_code", "infr_number", "stage", "decision_date", "source_url_or_ref", "confidence", "note",
+           "type", "legal_act", "articles"]
 DEFAULT_ACT = "32011L0093"
 
 
@@ -47,6 +60,7 @@ class ParsedRow:
     confidence: str
     citations: list[str]
     note: str
+    articles: list = None
 
     @property
     def identity(self):
@@ -62,14 +76,17 @@ def sort_key(stage: str, when: PartialDate | None):
     return (when is None, when.start if when else None, rank)
 
 
-def run(rows: list[Row]) -> ImportResult:
+def run(rows: list[Row], *, progress=None) -> ImportResult:
     result = ImportResult()
     member_states = {ms.code: ms for ms in MemberState.objects.all()}
     acts = {act.celex: act for act in LegalAct.objects.all()}
+    articles = {(a.legal_act_id, a.number): a for a in Article.objects.all()}
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
-    for row in rows:
-        item = _parse(row, member_states, acts, result)
+    for index, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(index, len(rows))
+        item = _parse(row, member_states, acts, result, articles)
         if item is None:
             continue
         if item.identity in seen:
@@ -86,6 +103,11 @@ def run(rows: list[Row]) -> ImportResult:
             touched[procedure.pk].append(item)
             # The procedure's own facts (its number, its type) rest on the same sources as its decisions.
             procedure.sources.add(*[Source.objects.get_or_create_from_citation(c) for c in item.citations])
+            new_articles = [a for a in item.articles if a.pk not in {x.pk for x in procedure.articles.all()}]
+            if new_articles:
+                procedure.articles.add(*new_articles)
+                result.changes.append(_("add articles %(numbers)s to %(procedure)s") % {
+                    "numbers": ", ".join(str(a.number) for a in new_articles), "procedure": procedure})
     if result.errors:
         return result
     for procedure_pk, items in touched.items():
@@ -93,7 +115,7 @@ def run(rows: list[Row]) -> ImportResult:
     return result
 
 
-def _parse(row: Row, member_states, acts, result) -> ParsedRow | None:
+def _parse(row: Row, member_states, acts, result, articles) -> ParsedRow | None:
     errors_before = len(result.errors)
     code = row.get("member_state_code").upper()
     member_state = member_states.get("EL" if code == "GR" else code)
@@ -127,9 +149,18 @@ def _parse(row: Row, member_states, acts, result) -> ParsedRow | None:
     citations = read_sources(row, "source_url_or_ref", result)
     if len(note) > 2000:
         result.error(row.line, "note", _("The note is longer than 2000 characters."))
+    concerned = []
+    for number in filter(None, (part.strip() for part in row.get("articles").split(";"))):
+        article = articles.get((act.pk, int(number))) if act is not None and number.isdigit() else None
+        if article is None:
+            result.error(row.line, "articles", _("%(act)s has no article %(value)r.") % {
+                "act": act or DEFAULT_ACT, "value": number})
+        else:
+            concerned.append(article)
     if len(result.errors) > errors_before:
         return None
-    return ParsedRow(row, member_state, infr_number, kind, act, stage, when, confidence, citations, note)
+    return ParsedRow(row, member_state, infr_number, kind, act, stage, when, confidence, citations, note,
+                     concerned)
 
 
 def _find_or_create_procedure(item: ParsedRow, result: ImportResult) -> InfringementProcedure | None:
@@ -211,3 +242,21 @@ def _apply_decisions(procedure: InfringementProcedure, items: list[ParsedRow], r
         }, result, citations=item.citations, label=_("%(stage)s of %(date)s for %(procedure)s") % {
             "stage": Stage(stage).label, "date": when.display() if when else _("unknown date"),
             "procedure": procedure})
+
+
+def export_rows(decisions, *, with_ids: bool = False) -> list[list]:
+    """`decisions` (procedure, member state, legal act, sources and articles prefetched) in this import format
+    (COLUMNS, then `procedure_id` and `position` when `with_ids`), so that an export imports back unchanged."""
+    rows = []
+    for decision in decisions:
+        procedure = decision.procedure
+        row = [
+            procedure.member_state.code, procedure.infr_number or "", decision.stage, decision.when,
+            " ; ".join(s.citation for s in decision.sources.all()), decision.confidence, decision.note,
+            procedure.type, procedure.legal_act.celex,
+            " ; ".join(str(a.number) for a in procedure.articles.all()),
+        ]
+        if with_ids:
+            row += [procedure.pk, decision.position]
+        rows.append(row)
+    return rows

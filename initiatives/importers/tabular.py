@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# The exports put an apostrophe before a cell that begins with one of these, so that a spreadsheet does not
+# run it as a formula (initiatives/exports.py); reading such a cell back removes the apostrophe again.
+NEUTRALISED_START = ("=", "+", "-", "@", "\t", "\r")
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 class TableError(ValueError):
@@ -23,6 +28,10 @@ class Row:
 
     def get(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
+
+    def has(self, column: str) -> bool:
+        """True when the file has this (optional) column at all."""
+        return column in self.values
 
 
 @dataclass
@@ -73,10 +82,18 @@ def read_table(data: bytes, filename: str, *, required: set[str], optional: set[
             "size": len(data), "limit": MAX_BYTES})
     if not data.strip():
         raise TableError(_("The file is empty."))
-    if filename.lower().endswith(".xlsx"):
+    name = filename.lower()
+    if name.endswith(".xls"):
+        raise TableError(_("The file is in the old Excel format (.xls). Save it as .xlsx or as CSV UTF-8."))
+    if name.endswith(".xlsx"):
         header, records = _read_xlsx(data)
-    else:
+    elif name.endswith(".csv"):
+        if data.startswith(ZIP_MAGIC):
+            raise TableError(_("The file is named .csv but is a zip archive (an XLSX workbook?). Name it .xlsx "
+                               "or save it as CSV UTF-8."))
         header, records = _read_csv(data)
+    else:
+        raise TableError(_("Upload a .csv (UTF-8) or an .xlsx file."))
     header = [(name or "").strip() for name in header]
     missing = sorted(required - set(header))
     if missing:
@@ -93,14 +110,27 @@ def read_table(data: bytes, filename: str, *, required: set[str], optional: set[
             continue
         if len(record) > len(header):
             raise TableError(_("Line %(line)s has more cells than the header has columns.") % {"line": line})
-        values = {name: ("" if cell is None else str(cell)) for name, cell in zip(header, record, strict=False)}
+        values = {name: restore(cell) for name, cell in zip(header, record, strict=False)}
         rows.append(Row(line, values))
+        if len(rows) > MAX_ROWS:
+            raise TableError(_("The file has more than %(limit)s rows; split it into smaller files.") % {
+                "limit": MAX_ROWS})
     if not rows:
         raise TableError(_("The file has a header but no rows."))
     return rows
 
 
+def restore(cell) -> str:
+    """A cell as text, without the apostrophe an export put before a leading =, +, -, @."""
+    text = "" if cell is None else str(cell)
+    if text.startswith("'") and text[1:2] and text[1:].startswith(NEUTRALISED_START):
+        return text[1:]
+    return text
+
+
 def _read_csv(data: bytes):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableError(_("The file is UTF-16 text. Save it as CSV UTF-8 and try again."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -121,14 +151,27 @@ def _read_csv(data: bytes):
 
 def _read_xlsx(data: bytes):
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    if not data.startswith(ZIP_MAGIC):
+        raise TableError(_("The file is named .xlsx but is not an XLSX workbook."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        if not workbook.worksheets:
+            raise TableError(_("The workbook has no worksheet."))
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise TableError(_("The file has more than %(limit)s rows; split it into smaller files.") % {
+                    "limit": MAX_ROWS})
+        workbook.close()
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+            AttributeError, IndexError) as error:
         raise TableError(_("The file is not a valid XLSX workbook.")) from error
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    workbook.close()
     if not rows:
         raise TableError(_("The file is empty."))
     header = [str(cell) if cell is not None else "" for cell in rows[0]]
@@ -138,6 +181,8 @@ def _read_xlsx(data: bytes):
         for cell in record:
             if hasattr(cell, "date") and hasattr(cell, "isoformat"):
                 cell = cell.date().isoformat() if hasattr(cell, "hour") else cell.isoformat()
+            elif isinstance(cell, float) and cell.is_integer():
+                cell = int(cell)  # a spreadsheet stores the article number 27 as 27.0
             cells.append(cell)
         while cells and cells[-1] in (None, ""):
             cells.pop()

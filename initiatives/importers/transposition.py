@@ -1,0 +1,119 @@
+"""Transposition reports: what each Member State reports it has notified for each article of the Directive.
+
+Columns: member_state_code, article, status, as_of, source_url_or_ref, confidence; and, optionally,
+`comment`, `legal_act` (CELEX, default 32011L0093) and `measures` (official references of national
+measures already recorded for that Member State, separated by " ; ").
+
+One row per Member State and article: a second row for the same pair is rejected, not merged. `status` is
+none, partial or complete (initiatives.choices.NotificationStatus). `as_of` keeps its precision (2024-05 is
+"May 2024"). A liaison's upload passes `member_state`: rows about another Member State are rejected.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from initiatives.choices import NotificationStatus
+from initiatives.models import Article, LegalAct, MemberState, NationalMeasure, TranspositionReport
+
+from .common import read_confidence, read_date, read_sources, upsert
+from .tabular import ImportResult, Row
+
+REQUIRED = {"member_state_code", "article", "status", "as_of", "source_url_or_ref", "confidence"}
+OPTIONAL = {"comment", "legal_act", "measures"}
+COLUMNS = ["member_state_code", "article", "status", "as_of", "source_url_or_ref", "confidence", "comment",
+           "legal_act", "measures"]
+DEFAULT_ACT = "32011L0093"
+MEASURE_SEPARATOR = " ; "
+
+
+def run(rows: list[Row], *, member_state: MemberState | None = None, progress=None) -> ImportResult:
+    result = ImportResult()
+    member_states = {ms.code: ms for ms in MemberState.objects.all()}
+    acts = {act.celex: act for act in LegalAct.objects.all()}
+    articles = {(a.legal_act_id, a.number): a for a in Article.objects.all()}
+    measures = {(m.member_state_id, m.reference): m for m in NationalMeasure.objects.all()}
+    seen: dict[tuple[int, int], int] = {}
+    for index, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(index, len(rows))
+        errors_before = len(result.errors)
+        code = row.get("member_state_code").upper()
+        ms = member_states.get("EL" if code == "GR" else code)
+        if ms is None:
+            result.error(row.line, "member_state_code", _("%(value)r is not an EU Member State code.") % {
+                "value": row.get("member_state_code")})
+        elif not ms.bound_by_directive:
+            result.error(row.line, "member_state_code", _("%(name)s is not bound by the Directive.") % {
+                "name": ms.name})
+        elif member_state is not None and ms != member_state:
+            result.error(row.line, "member_state_code", _(
+                "This row is about %(other)s; you may import only %(own)s's transposition.") % {
+                "other": ms.name, "own": member_state.name})
+        act = acts.get(row.get("legal_act") or DEFAULT_ACT)
+        article = None
+        if act is None:
+            result.error(row.line, "legal_act", _("No legal act with CELEX %(value)r.") % {
+                "value": row.get("legal_act")})
+        else:
+            raw = row.get("article").removeprefix("Art.").removeprefix("art.").strip()
+            article = articles.get((act.pk, int(raw))) if raw.isdigit() else None
+            if article is None:
+                result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {
+                    "act": act, "value": row.get("article")})
+        status = row.get("status").lower()
+        if status not in NotificationStatus.values:
+            result.error(row.line, "status", _("%(value)r is not a notification status; use one of %(known)s.") % {
+                "value": row.get("status"), "known": ", ".join(NotificationStatus.values)})
+        when = read_date(row, "as_of", result, required=True)
+        confidence = read_confidence(row, "confidence", result)
+        citations = read_sources(row, "source_url_or_ref", result)
+        comment = row.get("comment")
+        if len(comment) > 5000:
+            result.error(row.line, "comment", _("The comment is longer than 5000 characters."))
+        wanted_measures = []
+        if ms is not None:
+            for reference in filter(None, (part.strip() for part in row.get("measures").split(";"))):
+                measure = measures.get((ms.pk, reference))
+                if measure is None:
+                    result.error(row.line, "measures", _("No national measure %(reference)r is recorded for "
+                                                         "%(ms)s; add it first.") % {
+                        "reference": reference, "ms": ms.name})
+                else:
+                    wanted_measures.append(measure)
+        if ms is not None and article is not None:
+            key = (ms.pk, article.pk)
+            if key in seen:
+                result.error(row.line, "", _("This row repeats line %(line)s (the same Member State and "
+                                             "article).") % {"line": seen[key]})
+            else:
+                seen[key] = row.line
+        if len(result.errors) > errors_before:
+            continue
+        counts = (result.created, result.updated)
+        report = upsert(TranspositionReport, {"member_state": ms, "article": article}, {
+            "status": status, "date": when.value, "date_precision": when.precision, "confidence": confidence,
+            "comment": comment,
+        }, result, citations=citations, label=_("report of %(ms)s on article %(n)s") % {
+            "ms": ms.code, "n": article.number})
+        if row.has("measures") and {m.pk for m in report.measures.all()} != {m.pk for m in wanted_measures}:
+            report.measures.set(wanted_measures)
+            if (result.created, result.updated) == counts:  # counted as unchanged a moment ago
+                result.unchanged -= 1
+                result.updated += 1
+                result.changes.append(_("update report of %(ms)s on article %(n)s (measures)") % {
+                    "ms": ms.code, "n": article.number})
+    return result
+
+
+def export_rows(reports) -> list[list]:
+    """The rows of `reports` in this import format (COLUMNS), so that an export imports back unchanged."""
+    rows = []
+    for report in reports:
+        rows.append([
+            report.member_state.code, report.article.number, report.status, report.when,
+            " ; ".join(s.citation for s in report.sources.all()), report.confidence, report.comment,
+            report.article.legal_act.celex,
+            MEASURE_SEPARATOR.join(m.reference for m in report.measures.all()),
+        ])
+    return rows
