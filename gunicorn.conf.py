@@ -1,0 +1,39 @@
+"""gunicorn settings for `make serve` (production mode) and for the benchmark and load test.
+
+Everything can be changed from the environment: GUNICORN_BIND (default 127.0.0.1:8000; put a TLS-terminating
+proxy in front, which sends X-Forwarded-Proto), WEB_CONCURRENCY (workers, default 2 per core + 1),
+GUNICORN_THREADS, GUNICORN_TIMEOUT. Access and error logs go to stdout, like Django's.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "strategy_tracker.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that a slow leak cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Forwarded headers are trusted only from the local proxy.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# No shared control socket in the home folder: several instances (tests, bench) may run side by side.
+control_socket_disable = True
+
+accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "true").lower() in {"1", "true", "yes", "on"} else None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}},
+    "root": {"level": "WARNING", "handlers": []},  # Django configures its own (settings.LOGGING)
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
