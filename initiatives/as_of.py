@@ -1,0 +1,67 @@
+"""What was true on a given day, computed from the dated decisions and events. Pure functions.
+
+Rules, used the same way everywhere (and stated on the methodology page):
+- A decision or event counts on a day once its whole period has passed: a letter dated "January 2014"
+  counts from 31 January 2014 on; one dated 27 January 2014 counts from that day on.
+- A decision or event with no known date is not placed in time: it counts for the present state only.
+- A key action's status on a day is its recorded status if the day is on or after its latest dated
+  event (the research data gives the status at the latest event); before that, it is "delivered" (or
+  "delivered late") once its delivery date has passed, "in progress" once any event has, and "not
+  started" before its first event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from initiatives.choices import STAGE_RANK, KeyActionStatus, Stage
+from initiatives.dates import PartialDate
+
+
+def counts_on(when: PartialDate | None, day: date | None) -> bool:
+    """Whether something dated `when` has certainly happened by `day` (None: the present, always)."""
+    if day is None:
+        return True
+    return when is not None and when.end <= day
+
+
+def procedure_state_on(decisions: Sequence[tuple[str, PartialDate | None]], day: date | None
+                       ) -> tuple[str | None, PartialDate | None, bool]:
+    """(furthest stage reached, its date, closed?) of one procedure on `day`; stage None if not yet opened.
+
+    `decisions` are (stage, date) in the procedure's order.
+    """
+    taken = [(stage, when) for stage, when in decisions if counts_on(when, day)]
+    if not taken:
+        return None, None, False
+    closed = any(stage == Stage.CLOSED for stage, _when in taken)
+    escalation = [(stage, when) for stage, when in taken if stage != Stage.CLOSED]
+    if not escalation:
+        return Stage.CLOSED, None, closed
+    stage, when = max(escalation, key=lambda item: STAGE_RANK[Stage(item[0])])
+    return stage, when, closed
+
+
+def furthest_stage(states: Iterable[tuple[str | None, bool]], *, open_only: bool = False) -> str | None:
+    """The furthest stage among several procedures (of one Member State)."""
+    stages = [stage for stage, closed in states
+              if stage is not None and stage != Stage.CLOSED and not (open_only and closed)]
+    return max(stages, key=lambda stage: STAGE_RANK[Stage(stage)]) if stages else None
+
+
+def key_action_status_on(*, recorded: str, deadline: PartialDate | None, delivered: PartialDate | None,
+                         events: Sequence[PartialDate], day: date | None) -> str:
+    """The status a key action had on `day` (None: the recorded, present status)."""
+    if day is None or not events:
+        return recorded
+    latest = max(events, key=lambda when: when.end)
+    if latest.end <= day:
+        return recorded
+    if delivered is not None and counts_on(delivered, day):
+        if deadline is not None and delivered.start > deadline.end:
+            return KeyActionStatus.DELIVERED_LATE
+        return KeyActionStatus.DELIVERED
+    if any(counts_on(when, day) for when in events):
+        return KeyActionStatus.IN_PROGRESS
+    return KeyActionStatus.NOT_STARTED
