@@ -62,3 +62,40 @@ def response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
     reply = HttpResponse(content, content_type=FORMATS[fmt])
     reply["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return reply
+
+
+# --- The three importable tables, in their import format -------------------------------------------------
+# An export of any of them imports back unchanged (`python manage.py import KIND FILE`): the columns and the
+# row building live beside each importer (initiatives/importers/*.py), so format and reader cannot drift.
+
+def infringement_dataset(decisions, *, with_ids: bool = False) -> tablib.Dataset:
+    """`decisions` (a Decision queryset) in the import format of infringements.csv."""
+    from initiatives.importers import infringements
+
+    decisions = decisions.select_related("procedure__member_state", "procedure__legal_act").prefetch_related(
+        "sources", "procedure__articles").order_by("procedure__member_state__protocol_order", "procedure_id",
+                                                   "position")
+    headers = infringements.COLUMNS + (["procedure_id", "position"] if with_ids else [])
+    return build_dataset(headers, infringements.export_rows(decisions, with_ids=with_ids), title="infringements")
+
+
+def event_dataset(key_actions) -> tablib.Dataset:
+    """The events of `key_actions` (a KeyAction queryset) in the import format of key_actions_timeline.csv."""
+    from django.db.models import Prefetch
+
+    from initiatives.importers import events
+    from initiatives.models import KeyActionEvent
+
+    key_actions = key_actions.select_related("initiative").prefetch_related(
+        Prefetch("events", queryset=KeyActionEvent.objects.published().prefetch_related("sources")
+                 .order_by("date", "id")))
+    return build_dataset(events.COLUMNS, events.export_rows(key_actions), title="events")
+
+
+def transposition_dataset(reports) -> tablib.Dataset:
+    """`reports` (a TranspositionReport queryset) in the transposition import format."""
+    from initiatives.importers import transposition
+
+    reports = reports.select_related("member_state", "article__legal_act").prefetch_related(
+        "sources", "measures").order_by("member_state__protocol_order", "article__number")
+    return build_dataset(transposition.COLUMNS, transposition.export_rows(reports), title="transposition")

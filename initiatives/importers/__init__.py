@@ -40,6 +40,8 @@ KINDS = {
     "transposition": Kind("transposition", gettext_lazy("transposition reports"), "transposition"),
     "events": Kind("events", gettext_lazy("key-action events"), "events"),
 }
+# What a liaison uploads: draft reports for their own Member State, through the Commission's review.
+LIAISON_KIND = "liaison_transposition"
 
 
 def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_state=None,
@@ -52,11 +54,16 @@ def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_s
     """
     from .common import CHANGE_REASON
 
-    spec = KINDS[kind]
-    module = spec.module
+    if kind == LIAISON_KIND:
+        from . import transposition as module
+
+        required, optional, run = module.LIAISON_REQUIRED, module.LIAISON_OPTIONAL, module.run_liaison
+    else:
+        module = KINDS[kind].module
+        required, optional, run = module.REQUIRED, module.OPTIONAL, module.run
     result = ImportResult()
     try:
-        rows = read_table(data, filename, required=module.REQUIRED, optional=module.OPTIONAL)
+        rows = read_table(data, filename, required=required, optional=optional)
     except TableError as error:
         result.error(0, "", str(error))
         return result
@@ -64,11 +71,11 @@ def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_s
     try:
         with transaction.atomic():
             kwargs = {"progress": progress}
-            if kind == "transposition":
+            if kind in ("transposition", LIAISON_KIND):
                 kwargs["member_state"] = member_state
             try:
                 with transaction.atomic():
-                    result = module.run(rows, **kwargs)
+                    result = run(rows, **kwargs)
             except ValidationError as error:
                 result.error(0, "", _("A row breaks a rule of the data: %(reason)s") % {
                     "reason": " ".join(error.messages)})

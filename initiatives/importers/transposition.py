@@ -117,3 +117,90 @@ def export_rows(reports) -> list[list]:
             MEASURE_SEPARATOR.join(m.reference for m in report.measures.all()),
         ])
     return rows
+
+
+# A liaison's upload does not write the public reports: it saves drafts (LiaisonReport) for their own Member
+# State, which they then submit and staff review (see initiatives/models/review.py). Its format is the
+# liaison's form as columns; the public-report columns (as_of, sources, confidence) are the Commission's to set.
+LIAISON_REQUIRED = {"member_state_code", "article", "status"}
+LIAISON_OPTIONAL = {"comment", "measure_title", "measure_reference", "measure_date", "measure_url"}
+LIAISON_COLUMNS = ["member_state_code", "article", "status", "comment", "measure_title", "measure_reference",
+                   "measure_date", "measure_url"]
+
+
+def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) -> ImportResult:
+    """Create or update `member_state`'s draft liaison reports, one per article; all rows or none."""
+    from django.core.exceptions import ValidationError
+
+    from initiatives.choices import ReviewState
+    from initiatives.models import LiaisonReport
+
+    from .common import CHANGE_REASON
+
+    result = ImportResult()
+    act = LegalAct.objects.get(celex=DEFAULT_ACT)
+    articles = {a.number: a for a in Article.objects.filter(legal_act=act)}
+    existing = {r.article_id: r for r in LiaisonReport.objects.filter(member_state=member_state)}
+    seen: dict[int, int] = {}
+    for index, row in enumerate(rows, start=1):
+        if progress is not None:
+            progress(index, len(rows))
+        errors_before = len(result.errors)
+        code = row.get("member_state_code").upper()
+        if ("EL" if code == "GR" else code) != member_state.code:
+            result.error(row.line, "member_state_code", _(
+                "This row is about %(other)r; you may import only %(own)s's transposition.") % {
+                "other": row.get("member_state_code"), "own": member_state.name})
+        raw = row.get("article").removeprefix("Art.").removeprefix("art.").strip()
+        article = articles.get(int(raw)) if raw.isdigit() else None
+        if article is None:
+            result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {
+                "act": act, "value": row.get("article")})
+        elif article.pk in seen:
+            result.error(row.line, "", _("This row repeats line %(line)s (the same article).") % {
+                "line": seen[article.pk]})
+        else:
+            seen[article.pk] = row.line
+        status = row.get("status").lower()
+        if status not in NotificationStatus.values:
+            result.error(row.line, "status", _("%(value)r is not a notification status; use one of %(known)s.") % {
+                "value": row.get("status"), "known": ", ".join(NotificationStatus.values)})
+        measure_when = read_date(row, "measure_date", result, required=False)
+        if len(result.errors) > errors_before:
+            continue
+        values = {
+            "status": status, "comment": row.get("comment"), "measure_title": row.get("measure_title"),
+            "measure_reference": row.get("measure_reference"), "measure_url": row.get("measure_url"),
+            "measure_date": measure_when.value if measure_when else None,
+            "measure_date_precision": measure_when.precision if measure_when else "day",
+        }
+        report = existing.get(article.pk)
+        label = _("draft report of %(ms)s on article %(n)s") % {"ms": member_state.code, "n": article.number}
+        if report is not None and all(getattr(report, name) == value for name, value in values.items()):
+            result.unchanged += 1
+            continue
+        if report is not None and not report.editable_by_liaison:
+            result.error(row.line, "article", _("Your report on article %(n)s is waiting for the Commission's "
+                                                "review; it cannot change until then.") % {"n": article.number})
+            continue
+        created = report is None
+        report = report or LiaisonReport(member_state=member_state, article=article)
+        for name, value in values.items():
+            setattr(report, name, value)
+        report.state = ReviewState.DRAFT
+        try:
+            report.full_clean(validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                result.error(row.line, field if field in row.values else "", " ".join(messages))
+            continue
+        if CHANGE_REASON.get():
+            report._change_reason = CHANGE_REASON.get()
+        report.save()
+        if created:
+            result.created += 1
+            result.changes.append(_("create %(what)s") % {"what": label})
+        else:
+            result.updated += 1
+            result.changes.append(_("update %(what)s (back to draft)") % {"what": label})
+    return result
