@@ -204,6 +204,33 @@ CONTENT_SECURITY_POLICY = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# The read-only API (/api/): JSON only, published data, anonymous clients rate-limited per IP address
+# (API_ANON_RATE, e.g. "1000/hour"; counted in the default cache, so per process unless CACHES is shared).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.limits.AnonymousThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "initiatives.api.limits.Pagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EU CSA Strategy Tracker API",
+    "DESCRIPTION": "Read-only access to the published data of the tracker of COM(2020) 607: initiatives, key "
+                   "actions, the transposition of Directive 2011/93/EU and infringement procedures. Dates keep "
+                   "their precision: `2014-01` with precision `month` means January 2014, day unknown.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "initiatives.dates.Precision"},
+}
+
 # Where the shipped, sourced data lives (copied from the research folder, see fixtures/data/README.md).
 REAL_DATA_DIR = Path(os.environ.get("REAL_DATA_DIR") or BASE_DIR / "fixtures" / "data")
 STRATEGY_TEXT_PATH = Path(os.environ.get("STRATEGY_TEXT_PATH") or BASE_DIR / "fixtures" / "seeds" / "com_2020_607.txt")

@@ -1,0 +1,220 @@
+"""Read-only representations of the published data.
+
+Dates keep their precision: every date is given as its machine form (2014-01-27, 2014-01, 2021-Q2, 2020)
+beside its precision (day, month, quarter, year); null when unknown. Every fact carries its sources and
+confidence, as on the pages.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from initiatives.dates import PartialDate, Precision
+from initiatives.models import (
+    Article,
+    Assessment,
+    Decision,
+    InfringementProcedure,
+    Initiative,
+    KeyAction,
+    KeyActionEvent,
+    MemberState,
+    NationalMeasure,
+    Source,
+    Strategy,
+    TranspositionReport,
+)
+
+PARTIAL_DATE_SCHEMA = {
+    "type": "string", "nullable": True, "pattern": r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$", "example": "2014-01",
+    "description": "The date to its known precision: YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY; null when unknown.",
+}
+PRECISION_SCHEMA = {"type": "string", "nullable": True, "enum": Precision.values,
+                    "description": "day, month, quarter or year; null when the date is unknown."}
+
+
+def _partial(obj, date_attr: str, precision_attr: str) -> PartialDate | None:
+    return PartialDate.from_parts(getattr(obj, date_attr), getattr(obj, precision_attr) or Precision.DAY)
+
+
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
+class PartialDateField(serializers.Field):
+    """A date with its precision, as the machine form of PartialDate ("2014-01" for January 2014)."""
+
+    def __init__(self, date_attr="date", precision_attr="date_precision", **kwargs):
+        self.date_attr, self.precision_attr = date_attr, precision_attr
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        partial = _partial(obj, self.date_attr, self.precision_attr)
+        return partial.isoformat() if partial else None
+
+
+@extend_schema_field(PRECISION_SCHEMA)
+class PrecisionField(PartialDateField):
+    def to_representation(self, obj):
+        partial = _partial(obj, self.date_attr, self.precision_attr)
+        return partial.precision if partial else None
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True,
+                      "description": "The public page that shows this record."})
+class PageLinkField(serializers.Field):
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        try:
+            path = obj.get_absolute_url()
+        except NoReverseMatch:  # the public page is not there (yet)
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["citation", "url"]
+
+
+class SourcedSerializer(serializers.ModelSerializer):
+    sources = SourceSerializer(many=True, read_only=True)
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Strategy
+        fields = ["id", "reference", "title", "adopted_on", "period_start", "period_end", "url"]
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    strategy = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    page = PageLinkField()
+
+    class Meta:
+        model = Initiative
+        fields = ["id", "strategy", "number", "title", "pillar", "summary", "section_reference", "page"]
+
+
+class KeyActionSerializer(SourcedSerializer):
+    initiative = serializers.IntegerField(source="initiative.number", read_only=True,
+                                          help_text="The initiative's number.")
+    deadline = PartialDateField("deadline", "deadline_precision")
+    deadline_precision = PrecisionField("deadline", "deadline_precision")
+    delivery_date = PartialDateField()
+    delivery_date_precision = PrecisionField()
+    forecast = PartialDateField("forecast", "forecast_precision")
+    forecast_precision = PrecisionField("forecast", "forecast_precision")
+    page = PageLinkField()
+
+    class Meta:
+        model = KeyAction
+        fields = ["id", "initiative", "code", "short_title", "statement", "section_reference",
+                  "is_context_commitment", "lead_actor", "deadline_wording", "deadline", "deadline_precision",
+                  "status", "progress", "delivery_date", "delivery_date_precision", "forecast", "forecast_precision",
+                  "narrative", "last_verified", "confidence", "sources", "page"]
+
+
+class EventSerializer(SourcedSerializer):
+    initiative = serializers.IntegerField(source="key_action.initiative.number", read_only=True)
+    key_action_code = serializers.CharField(source="key_action.code", read_only=True)
+    date = PartialDateField()
+    date_precision = PrecisionField()
+
+    class Meta:
+        model = KeyActionEvent
+        fields = ["id", "key_action", "initiative", "key_action_code", "kind", "date", "date_precision",
+                  "description", "confidence", "sources"]
+
+
+class MemberStateSerializer(serializers.ModelSerializer):
+    bound_source = SourceSerializer(read_only=True, allow_null=True)
+    page = PageLinkField()
+
+    class Meta:
+        model = MemberState
+        fields = ["code", "iso_alpha2", "iso_alpha3", "name", "accession_year", "protocol_order",
+                  "bound_by_directive", "bound_source", "page"]
+
+
+class ArticleSerializer(SourcedSerializer):
+    legal_act = serializers.SlugRelatedField(slug_field="celex", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = ["id", "legal_act", "number", "title", "group", "known_lagging", "confidence", "sources"]
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    date = PartialDateField()
+    date_precision = PrecisionField()
+
+    class Meta:
+        model = NationalMeasure
+        fields = ["reference", "title", "date", "date_precision", "url"]
+
+
+class TranspositionReportSerializer(SourcedSerializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    article = serializers.IntegerField(source="article.number", read_only=True)
+    legal_act = serializers.CharField(source="article.legal_act.celex", read_only=True)
+    as_of = PartialDateField()
+    as_of_precision = PrecisionField()
+    measures = MeasureSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TranspositionReport
+        fields = ["id", "member_state", "legal_act", "article", "status", "as_of", "as_of_precision", "measures",
+                  "comment", "confidence", "sources"]
+
+
+class AssessmentSerializer(SourcedSerializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    article = serializers.IntegerField(source="article.number", read_only=True)
+    legal_act = serializers.CharField(source="article.legal_act.celex", read_only=True)
+    as_of = PartialDateField()
+    as_of_precision = PrecisionField()
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "member_state", "legal_act", "article", "status", "as_of", "as_of_precision", "comment",
+                  "confidence", "sources"]
+
+
+class DecisionSerializer(SourcedSerializer):
+    member_state = serializers.CharField(source="procedure.member_state.code", read_only=True)
+    date = PartialDateField()
+    date_precision = PrecisionField()
+
+    class Meta:
+        model = Decision
+        fields = ["id", "procedure", "member_state", "position", "stage", "date", "date_precision", "reply_months",
+                  "note", "confidence", "sources"]
+
+
+class ProcedureDecisionSerializer(DecisionSerializer):
+    class Meta(DecisionSerializer.Meta):
+        fields = ["id", "position", "stage", "date", "date_precision", "reply_months", "note", "confidence",
+                  "sources"]
+
+
+class ProcedureSerializer(SourcedSerializer):
+    member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    legal_act = serializers.SlugRelatedField(slug_field="celex", read_only=True)
+    articles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    is_open = serializers.SerializerMethodField(help_text="False once a closure is recorded.")
+    decisions = ProcedureDecisionSerializer(many=True, read_only=True)
+    page = PageLinkField()
+
+    class Meta:
+        model = InfringementProcedure
+        fields = ["id", "member_state", "infr_number", "type", "legal_act", "articles", "is_open", "note",
+                  "confidence", "sources", "decisions", "page"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_open(self, obj) -> bool:
+        return not any(d.stage == "closed" for d in obj.decisions.all())
