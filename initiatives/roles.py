@@ -34,3 +34,11 @@ def make_liaison(user, member_state_code: str) -> None:
     _, liaisons = ensure_groups()
     user.groups.add(liaisons)
     Liaison.objects.update_or_create(user=user, defaults={"member_state": member_state})
+
+
+def liaison_member_state(user):
+    """The Member State a liaison reports for, or None for anyone who is not a liaison."""
+    if not user.is_authenticated:
+        return None
+    liaison = getattr(user, "liaison", None)
+    return liaison.member_state if liaison is not None else None

@@ -1,0 +1,354 @@
+"""Forms of the staff and liaison workspaces.
+
+Dates keep their precision: one field class, PartialDateField, reads 2014-01-27, 2014-01, 2021-Q2 or 2020.
+Edit forms carry the record's version (its newest history row) in a hidden field, so that a save made on
+top of someone else's is refused (services.EditConflict), and an optional reason kept in the history.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.choices import NotificationStatus, ReviewState, Stage
+from initiatives.dates import ACCEPTED_FORMS, DateParseError, PartialDate, Precision
+from initiatives.models import (
+    Assessment,
+    Decision,
+    InfringementProcedure,
+    KeyAction,
+    KeyActionEvent,
+    LiaisonReport,
+    MemberState,
+    Source,
+)
+
+SOURCE_LIMIT = Source._meta.get_field("citation").max_length
+REASON_LIMIT = 100  # simple-history's history_change_reason
+
+
+class PartialDateField(forms.CharField):
+    """A date known to a day, a month, a quarter or a year; cleans to a PartialDate (or None)."""
+
+    default_error_messages = {
+        "invalid": _("“%(value)s” is not a date. Write it as YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY, "
+                     "for example 2014-01-27, 2014-01, 2021-Q2 or 2020."),
+    }
+
+    def __init__(self, *, allow_future=True, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("help_text", _("For example 2014-01-27, 2014-01 (month known), 2021-Q2 or 2020."))
+        self.allow_future = allow_future
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off",
+                      "class": "date-input", "size": 12})
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, PartialDate):
+            return value.isoformat()
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return PartialDate.parse(text)
+        except DateParseError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid",
+                                  params={"value": text}) from error
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not self.allow_future and value.start > timezone.localdate():
+            raise ValidationError(_("%(date)s is in the future: an actual date cannot be."),
+                                  code="future", params={"date": value.display()})
+
+
+ACCEPTED_FORMS_HELP = ACCEPTED_FORMS  # re-exported for templates and tests
+
+
+class SourcesField(forms.CharField):
+    """Sources, one citation per line (a URL, a document reference, or both)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Sources"))
+        kwargs.setdefault("help_text", _("One per line: a link, a document reference (COM(2020) 607), or both."))
+        kwargs.setdefault("max_length", 10 * SOURCE_LIMIT)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        citations = []
+        for line in text.splitlines():
+            citation = " ".join(line.split())
+            if not citation:
+                continue
+            if len(citation) > SOURCE_LIMIT:
+                raise ValidationError(_("A source is limited to %(limit)s characters; this one has %(n)s."),
+                                      code="max_length", params={"limit": SOURCE_LIMIT, "n": len(citation)})
+            if citation not in citations:
+                citations.append(citation)
+        return citations
+
+
+class TrackedFormMixin(forms.Form):
+    """The version token (hidden) and the optional reason for the change, both kept in the history."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    reason = forms.CharField(label=_("Reason for the change (optional)"), max_length=REASON_LIMIT, required=False,
+                             help_text=_("Kept in the record's history, with your name and the time."))
+
+
+class PreciseDateFormMixin:
+    """Model forms whose model stores a date and its precision in two fields.
+
+    `precise_dates` maps a form field (a PartialDateField named like the model's date field, and left out
+    of Meta.fields) to the model's precision field.
+    """
+
+    precise_dates: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, precision in self.precise_dates.items():
+            if name not in self.initial:
+                self.initial[name] = PartialDate.from_parts(getattr(self.instance, name), getattr(
+                    self.instance, precision))
+
+    def _post_clean(self):
+        for name, precision in self.precise_dates.items():
+            if name in self.cleaned_data:
+                value = self.cleaned_data[name]
+                setattr(self.instance, name, value.start if value else None)
+                setattr(self.instance, precision, value.precision if value else Precision.DAY)
+        super()._post_clean()
+
+
+class KeyActionForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+    precise_dates = {"forecast": "forecast_precision", "date": "date_precision"}
+
+    forecast = PartialDateField(label=_("Forecast date"), required=False,
+                                help_text=_("When delivery is now expected. For example 2026-Q4 or 2027."))
+    date = PartialDateField(label=_("Actual delivery date"), required=False, allow_future=False,
+                            help_text=_("Only once delivered. For example 2022-10-19 or 2022-10."))
+
+    class Meta:
+        model = KeyAction
+        fields = ["status", "progress", "narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 6}),
+                   "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})}
+        help_texts = {"narrative": _("Shown on the public pages. Plain text.")}
+
+    field_order = ["status", "progress", "forecast", "date", "narrative", "reason", "version"]
+
+
+class EventForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+    precise_dates = {"date": "date_precision"}
+
+    date = PartialDateField(label=_("Date"), allow_future=False)
+    sources = SourcesField()
+
+    class Meta:
+        model = KeyActionEvent
+        fields = ["kind", "description", "confidence"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    field_order = ["date", "kind", "description", "sources", "confidence", "reason", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "sources" not in self.initial:
+            self.initial["sources"] = [source.citation for source in self.instance.sources.all()]
+
+    def clean_sources(self):
+        citations = self.cleaned_data["sources"]
+        if not citations:
+            raise ValidationError(_("Every event needs at least one source."))
+        return citations
+
+
+class DeleteForm(TrackedFormMixin):
+    pass
+
+
+class ProcedureOpenForm(forms.ModelForm):
+    """Open a procedure: the procedure and its first decision, a letter of formal notice."""
+
+    member_state = forms.ModelChoiceField(MemberState.objects.all(), to_field_name="code",
+                                          label=_("Member State"))
+    letter_date = PartialDateField(label=_("Date of the letter of formal notice"), required=False,
+                                   allow_future=False, help_text=_("Empty when unknown. For example 2019-07-25."))
+    sources = SourcesField()
+    reason = TrackedFormMixin.base_fields["reason"]
+
+    class Meta:
+        model = InfringementProcedure
+        fields = ["member_state", "type", "legal_act", "infr_number", "articles", "note", "confidence"]
+        widgets = {"articles": forms.SelectMultiple(attrs={"size": 8}), "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"articles": _("Only if a source names them; none means not known."),
+                      "infr_number": _("Write it as INFR(2019)2136; empty when unknown.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["articles"].queryset = self.fields["articles"].queryset.select_related("legal_act")
+
+    def clean_sources(self):
+        citations = self.cleaned_data["sources"]
+        if not citations:
+            raise ValidationError(_("Opening a procedure needs at least one source."))
+        return citations
+
+    def clean(self):
+        cleaned = super().clean()
+        legal_act, articles = cleaned.get("legal_act"), cleaned.get("articles")
+        if legal_act and articles and any(article.legal_act_id != legal_act.pk for article in articles):
+            self.add_error("articles", _("Choose articles of %(act)s only.") % {"act": legal_act})
+        return cleaned
+
+
+class DecisionForm(PreciseDateFormMixin, forms.ModelForm):
+    """The next decision of a procedure; the order rules are checked against the decisions before it."""
+
+    precise_dates = {"date": "date_precision"}
+
+    date = PartialDateField(label=_("Decision date"), required=False, allow_future=False,
+                            help_text=_("Empty when unknown. For example 2023-02-15 or 2023-02."))
+    sources = SourcesField()
+    after_position = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = TrackedFormMixin.base_fields["reason"]
+
+    class Meta:
+        model = Decision
+        fields = ["stage", "reply_months", "note", "confidence"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}),
+                   "reply_months": forms.NumberInput(attrs={"min": 1, "max": 24})}
+
+    field_order = ["stage", "date", "reply_months", "note", "sources", "confidence", "reason", "after_position"]
+
+    def __init__(self, *args, procedure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.instance.procedure = procedure
+        decisions = list(procedure.decisions.all())
+        self.last_position = max((d.position for d in decisions), default=0)
+        self.instance.position = self.last_position + 1
+        self.initial.setdefault("after_position", self.last_position)
+
+    def clean_sources(self):
+        citations = self.cleaned_data["sources"]
+        if not citations:
+            raise ValidationError(_("Every decision needs at least one source."))
+        return citations
+
+    def clean_reply_months(self):
+        months = self.cleaned_data.get("reply_months")
+        if months is not None and not 1 <= months <= 24:
+            raise ValidationError(_("A reply period is between 1 and 24 months."))
+        return months
+
+
+class CloseProcedureForm(DecisionForm):
+    class Meta(DecisionForm.Meta):
+        fields = ["note", "confidence"]
+
+    field_order = ["date", "note", "sources", "confidence", "reason", "after_position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.stage = Stage.CLOSED
+        self.fields["date"].label = _("Date of the closure")
+
+
+class AssessmentForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+    precise_dates = {"date": "date_precision"}
+
+    date = PartialDateField(label=_("As of"), allow_future=False,
+                            help_text=_("The date of the assessment. For example 2023-02-15 or 2023-02."))
+    sources = SourcesField()
+
+    class Meta:
+        model = Assessment
+        fields = ["status", "comment", "confidence"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["status", "date", "comment", "sources", "confidence", "reason", "version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "sources" not in self.initial:
+            self.initial["sources"] = [source.citation for source in self.instance.sources.all()]
+
+    def clean_sources(self):
+        citations = self.cleaned_data["sources"]
+        if not citations:
+            raise ValidationError(_("An assessment needs at least one source."))
+        return citations
+
+
+class LiaisonReportForm(PreciseDateFormMixin, forms.ModelForm):
+    """A liaison's report on one article. `member_state` is hidden and must be the liaison's own."""
+
+    precise_dates = {"measure_date": "measure_date_precision"}
+
+    member_state = forms.CharField(widget=forms.HiddenInput, max_length=2)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    measure_date = PartialDateField(label=_("Date of the measure"), required=False, allow_future=False,
+                                    help_text=_("For example 2015-03-02, or 2015-03 when only the month is known."))
+
+    class Meta:
+        model = LiaisonReport
+        fields = ["status", "measure_title", "measure_reference", "measure_url", "comment"]
+        widgets = {"status": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 4})}
+        labels = {"measure_title": _("Title of the national measure"),
+                  "measure_reference": _("Official reference"), "measure_url": _("Link to the measure")}
+        help_texts = {"measure_reference": _("As published in your official journal."),
+                      "comment": _("Anything the Commission should know. Published with the report once approved.")}
+
+    field_order = ["status", "measure_title", "measure_reference", "measure_date", "measure_url", "comment",
+                   "member_state", "version"]
+
+    def __init__(self, *args, member_state, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = member_state
+        self.initial["member_state"] = member_state.code
+        self.fields["status"].choices = NotificationStatus.choices
+
+    def clean_member_state(self):
+        code = self.cleaned_data["member_state"]
+        if code != self.scope.code:
+            raise ValidationError(_("You report for %(name)s only; this form named another Member State."),
+                                  code="scope", params={"name": self.scope.name})
+        return self.scope
+
+
+class ReviewForm(forms.Form):
+    """Approve a submitted report, or return it with a comment the liaison sees."""
+
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(choices=[(APPROVE, _("Approve and publish")), (RETURN, _("Return for changes"))],
+                                 widget=forms.RadioSelect, label=_("Decision"))
+    review_comment = forms.CharField(label=_("Comment for the liaison"), required=False, max_length=4000,
+                                     widget=forms.Textarea(attrs={"rows": 3}),
+                                     help_text=_("Required when you return the report."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("review_comment", "").strip():
+            self.add_error("review_comment", _("Say what the liaison should change."))
+        return cleaned
+
+
+REVIEWABLE_STATES = (ReviewState.SUBMITTED,)

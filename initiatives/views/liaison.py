@@ -1,0 +1,121 @@
+"""The Member State liaison workspace at /liaison/: "My Member State", article by article.
+
+Everything is scoped to the liaison's own Member State; any other code in the URL answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.views.generic import FormView, RedirectView, TemplateView
+
+from initiatives import services
+from initiatives.choices import ReviewState
+from initiatives.forms import LiaisonReportForm
+from initiatives.models import LiaisonReport, TranspositionReport, current_version, revisions
+from initiatives.roles import liaison_member_state
+
+from .mixins import ConflictMixin, LiaisonScopeMixin
+from .staff import directive_articles
+
+
+class LiaisonHomeView(RedirectView):
+    """/liaison/ sends a liaison to their own Member State's workspace."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("initiatives:liaison_member_state", args=[self.member_state.code])
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.member_state = liaison_member_state(request.user)
+        if self.member_state is None:
+            raise PermissionDenied(_g("The liaison workspace is for Member State liaisons."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class LiaisonMemberStateView(LiaisonScopeMixin, TemplateView):
+    template_name = "initiatives/liaison/member_state.html"
+
+    def get_context_data(self, **kwargs):
+        own = {r.article_id: r for r in LiaisonReport.objects.filter(member_state=self.member_state)}
+        published = {r.article_id: r for r in TranspositionReport.objects.published().filter(
+            member_state=self.member_state)}
+        rows = [{"article": article, "report": own.get(article.pk), "published": published.get(article.pk)}
+                for article in directive_articles()]
+        counts = {state: sum(1 for r in own.values() if r.state == state) for state in ReviewState.values}
+        return super().get_context_data(member_state=self.member_state, rows=rows, counts=counts, **kwargs)
+
+
+class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
+    """The liaison's report on one article: save as draft, or submit for review."""
+
+    template_name = "initiatives/liaison/article_form.html"
+    form_class = LiaisonReportForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.kwargs_number = kwargs.get("number")
+
+    def get_objects(self):
+        if not hasattr(self, "article"):
+            self.article = get_object_or_404(directive_articles(), number=self.kwargs_number)
+            self.report = (LiaisonReport.objects.editable_by(self.request.user)
+                           .filter(member_state=self.member_state, article=self.article).first()
+                           or LiaisonReport(member_state=self.member_state, article=self.article))
+
+    def get_form_kwargs(self):
+        self.get_objects()
+        kwargs = super().get_form_kwargs()
+        kwargs.update(instance=self.report, member_state=self.member_state)
+        kwargs.setdefault("initial", {})["version"] = current_version(self.report)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        self.get_objects()
+        published = TranspositionReport.objects.published().filter(
+            member_state=self.member_state, article=self.article).prefetch_related("measures").first()
+        return super().get_context_data(
+            member_state=self.member_state, article=self.article, report=self.report, published=published,
+            locked=not self.report.editable_by_liaison, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_objects()
+        if not self.report.editable_by_liaison:
+            messages.error(request, _g("This report is waiting for the Commission's review and cannot be "
+                                       "changed now."))
+            return HttpResponseRedirect(request.path)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        submit = "submit" in self.request.POST
+        try:
+            report = services.save_liaison_report(form.instance, user=self.request.user, submit=submit,
+                                                  version=form.cleaned_data["version"])
+        except services.EditConflict as conflict:
+            return self.render_conflict(form, conflict)
+        except (ValidationError, services.StateError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+            return self.form_invalid(form)
+        if submit:
+            messages.success(self.request, _g("Art. %(n)s submitted for review. The Commission will approve it or "
+                                              "return it with a comment.") % {"n": self.article.number})
+            return HttpResponseRedirect(reverse("initiatives:liaison_member_state", args=[self.member_state.code]))
+        messages.success(self.request, _g("Draft saved. Nothing is published until you submit it and the "
+                                          "Commission approves it."))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+class LiaisonHistoryView(LiaisonScopeMixin, TemplateView):
+    template_name = "initiatives/liaison/history.html"
+
+    def get_context_data(self, number, **kwargs):
+        article = get_object_or_404(directive_articles(), number=number)
+        report = LiaisonReport.objects.filter(member_state=self.member_state, article=article).first()
+        if report is None:
+            raise Http404("No report yet")
+        return super().get_context_data(member_state=self.member_state, article=article, report=report,
+                                        entries=revisions(LiaisonReport, report.pk), **kwargs)
