@@ -1,12 +1,177 @@
-"""Public, read-only pages. Published data only; no login."""
+"""Public, read-only pages. Published data only (every queryset goes through `.published()`); no login.
 
-from django.db.models import Prefetch
+Each page makes a fixed number of queries whatever the amount of data (tests/test_public_pages.py pins
+them). Figures are built by charts.py from frames of aggregates.py and drawn by js/charts.js; every
+chart also has its numbers in a table, so the pages work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from initiatives.models import Initiative, KeyAction, KeyActionEvent, Strategy
+from initiatives import aggregates, charts, exports
+from initiatives.choices import (
+    ASSESSMENT_LOOK,
+    CONFIDENCE_DEFINITIONS,
+    EXTRA_LOOK,
+    KEY_ACTION_STATUS_LOOK,
+    NOTIFICATION_LOOK,
+    PROCEDURE_TYPE_DEFINITIONS,
+    STAGE_LOOK,
+    Stage,
+)
+from initiatives.dates import PartialDate
+from initiatives.filters import ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
+from initiatives.models import (
+    Article,
+    Assessment,
+    Decision,
+    InfringementProcedure,
+    Initiative,
+    KeyAction,
+    KeyActionEvent,
+    MemberState,
+    NationalMeasure,
+    Source,
+    Strategy,
+    TranspositionReport,
+)
+from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
+
+GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
+TOPOJSON_FOLDER = "initiatives/vendor/geo/"
+EXTRA_LABELS = {
+    aggregates.NOT_BOUND: _("not bound (Denmark)"),
+    aggregates.NO_PROCEDURE: _("no procedure recorded"),
+    aggregates.NO_RECORD: _("unknown (no published record)"),
+}
+STAGE_MEASURE, ASSESSMENT_MEASURE, NOTIFICATION_MEASURE = "stage", "assessment", "notification"
+
+
+@dataclass
+class Chart:
+    """What the chart include needs: an id, a heading, a one-sentence summary, the figure's data."""
+
+    id: str
+    heading: str
+    summary: str
+    figure: dict
+    topojson_url: str = ""
+
+    @property
+    def data_id(self) -> str:
+        return f"{self.id}-data"
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def extra_labels() -> dict[str, str]:
+    return {key: str(value) for key, value in EXTRA_LABELS.items()}
+
+
+# --- Overview -------------------------------------------------------------------------------------------------
+
+
+def latest_changes(limit: int = 8):
+    """The latest published changes, from django-simple-history: one query per model, newest first.
+
+    Only models whose rows are all public are read; transposition reports and assessments (which have
+    drafts) are left out."""
+    sources = [
+        (KeyAction.history.select_related("initiative"), _("key action"),
+         lambda h: (h.short_title, h.initiative and h.initiative.get_absolute_url() + f"#action-{h.code}")),
+        (KeyActionEvent.history.select_related("key_action__initiative"), _("event"),
+         lambda h: (f"{PartialDate.from_parts(h.date, h.date_precision)}: {h.description}",
+                    h.key_action and h.key_action.initiative and h.key_action.initiative.get_absolute_url())),
+        (Decision.history.select_related("procedure__member_state"), _("infringement decision"),
+         lambda h: (f"{h.procedure.member_state.name if h.procedure else ''}: {h.get_stage_display()}, "
+                    f"{PartialDate.from_parts(h.date, h.date_precision) or _g('date unknown')}",
+                    h.procedure and h.procedure.member_state.get_absolute_url())),
+        (Initiative.history.all(), _("initiative"), lambda h: (f"{h.number}. {h.title}", None)),
+    ]
+    changes = []
+    for queryset, kind, describe in sources:
+        for record in queryset.order_by("-history_date", "-history_id")[:limit]:
+            text, url = describe(record)
+            changes.append({"when": record.history_date, "kind": kind, "text": text, "url": url,
+                            "action": record.get_history_type_display()})
+    changes.sort(key=lambda change: change["when"], reverse=True)
+    return changes[:limit]
+
+
+class OverviewView(TemplateView):
+    template_name = "initiatives/public/overview.html"
+
+    def get_context_data(self, **kwargs):
+        now = today()
+        strategy = Strategy.objects.first()
+        actions = aggregates.key_action_frame()
+        events = aggregates.event_frame()
+        member_states = aggregates.member_state_frame()
+        procedures = aggregates.procedure_frame()
+        decisions = aggregates.decision_frame()
+        open_ = aggregates.open_procedures(procedures)
+        letters = aggregates.letters_by_year(decisions)
+        by_initiative = aggregates.status_by_initiative(actions)
+        changes = latest_changes()
+        headline = aggregates.headline_counts(actions)
+        status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
+        open_codes = sorted(set(open_["member_state"]))
+        names = dict(zip(member_states["code"], member_states["name"], strict=True))
+        progress = Chart(
+            "chart-progress", _g("Progress by initiative"),
+            _g("Each bar is one initiative; its segments count the key actions in each status."),
+            charts.figure_data(charts.status_by_initiative_bar(by_initiative, initiative_label=_g("Initiative"))))
+        compact = None
+        if strategy is not None:
+            rows = aggregates.timeline_rows(aggregates.key_actions_only(actions), now)
+            compact = Chart(
+                "chart-timeline", _g("Key actions over time"),
+                _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
+                   "shaded band is the strategy period and the dashed line today."),
+                charts.figure_data(timeline_chart(rows, events, strategy, now)))
+        return super().get_context_data(
+            strategy=strategy, headline=headline, progress=progress, compact_timeline=compact,
+            status_columns=status_columns,
+            by_initiative=[{"initiative": row["initiative"], "title": row["initiative_title"],
+                            "counts": [row[c] for c in status_columns], "total": row["total"]}
+                           for row in aggregates.records(by_initiative)],
+            bound=int(member_states["bound"].sum()), member_state_count=len(member_states),
+            not_bound=[name for name, bound in zip(member_states["name"], member_states["bound"], strict=True)
+                       if not bound],
+            open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
+            procedure_count=len(procedures), letters=aggregates.records(letters),
+            changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
+            **kwargs)
+
+
+def timeline_chart(rows, events, strategy, now):
+    return charts.timeline(
+        rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
+        labels={"deadline": _g("end of the deadline's period"), "delivered": _g("delivered"),
+                "events": _g("dated event"), "today": _g("today"),
+                "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
+                                                                     "end": strategy.period_end}})
+
+
+# --- Initiatives ------------------------------------------------------------------------------------------------
 
 
 def initiatives_with_actions():
@@ -16,14 +181,19 @@ def initiatives_with_actions():
         Prefetch("key_actions", queryset=actions))
 
 
-class OverviewView(TemplateView):
-    template_name = "initiatives/public/overview.html"
+def with_slippage(initiatives, now):
+    for initiative in initiatives:
+        for action in initiative.key_actions.all():
+            action.slippage = slippage_text(action.slippage_days(now))
+    return initiatives
+
+
+class InitiativeListView(TemplateView):
+    template_name = "initiatives/public/initiative_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            strategy=Strategy.objects.first(),
-            initiatives=initiatives_with_actions(),
-            **kwargs)
+        initiatives = with_slippage(list(initiatives_with_actions()), today())
+        return super().get_context_data(initiatives=initiatives, strategy=Strategy.objects.first(), **kwargs)
 
 
 class InitiativeDetailView(TemplateView):
@@ -33,7 +203,321 @@ class InitiativeDetailView(TemplateView):
         initiative = initiatives_with_actions().filter(number=number).first()
         if initiative is None:
             raise Http404("No such initiative")
+        with_slippage([initiative], today())
         return super().get_context_data(initiative=initiative, **kwargs)
+
+
+# --- Timeline ---------------------------------------------------------------------------------------------------
+
+
+class TimelineView(SingleTableMixin, FilterView):
+    template_name = "initiatives/public/timeline.html"
+    filterset_class = KeyActionFilter
+    table_class = KeyActionTable
+    table_pagination = False
+
+    def get_queryset(self):
+        return KeyAction.objects.published().select_related("initiative__strategy")
+
+    def get_table_kwargs(self):
+        return {"today": self.today}
+
+    def get(self, request, *args, **kwargs):
+        self.today = today()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        strategy = Strategy.objects.first()
+        chosen = self.object_list
+        rows = aggregates.timeline_rows(aggregates.key_action_frame(chosen), self.today)
+        chart = None
+        if strategy is not None and len(rows):
+            chart = Chart(
+                "chart-timeline", _g("Deadlines and delivery, %(start)s to today") % {"start": strategy.period_start},
+                _g("One row per key action: the open diamond is the end of the period its deadline names, the "
+                   "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
+                charts.figure_data(timeline_chart(rows, aggregates.event_frame(chosen), strategy, self.today)))
+        context.update(strategy=strategy, chart=chart, today=self.today)
+        return context
+
+
+# --- Member States ----------------------------------------------------------------------------------------------
+
+
+MAP_MEASURES = [(STAGE_MEASURE, _("furthest infringement stage reached")),
+                (ASSESSMENT_MEASURE, _("Commission assessment (least favourable article)"))]
+
+
+class MemberStateListView(TemplateView):
+    template_name = "initiatives/public/member_state_list.html"
+
+    def get_context_data(self, **kwargs):
+        form = MeasureForm(self.request.GET or None, choices=MAP_MEASURES)
+        measure = form.chosen
+        member_states = aggregates.member_state_frame()
+        summary = aggregates.member_state_summary(
+            member_states, aggregates.procedure_frame(), aggregates.decision_frame(),
+            aggregates.assessment_frame(), aggregates.report_frame())
+        articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
+        rows = aggregates.records(summary)
+        for row in rows:
+            row["articles_total"] = articles_total
+        table = MemberStateTable(rows)
+        RequestConfig(self.request, paginate=False).configure(table)
+        category = "stage_category" if measure == STAGE_MEASURE else "assessment_category"
+        vocabulary = "stage" if measure == STAGE_MEASURE else "assessment"
+        figure = charts.member_state_map(summary, category=category, vocabulary=vocabulary,
+                                         geojson_url=static(GEOJSON), extra_labels=extra_labels())
+        counts = summary[category].value_counts()
+        legend = [{"value": value, "look": charts.look(vocabulary, value),
+                   "label": charts.label(vocabulary, value, extra_labels()), "count": int(counts[value])}
+                  for value in charts._ordered(vocabulary, list(counts.index))]
+        measure_label = dict(MAP_MEASURES)[measure]
+        chart = Chart("chart-map", _g("Map of the EU-27: %(measure)s") % {"measure": measure_label},
+                      map_summary(summary, measure), charts.figure_data(figure), static(TOPOJSON_FOLDER))
+        return super().get_context_data(form=form, measure=measure, table=table, chart=chart, legend=legend,
+                                        no_assessments=not int(summary["articles_assessed"].sum()), **kwargs)
+
+
+def map_summary(summary, measure) -> str:
+    bound = summary[summary["bound"]]
+    if measure == STAGE_MEASURE:
+        with_procedure = int((bound["procedures"] > 0).sum())
+        return _g("%(n)s of the %(bound)s bound Member States have had at least one infringement procedure about "
+                  "the Directive; the colour shows the furthest stage any of them reached.") % {
+            "n": with_procedure, "bound": len(bound)}
+    assessed = int((bound["articles_assessed"] > 0).sum())
+    return _g("%(n)s of the %(bound)s bound Member States have a published Commission assessment of at least one "
+              "article; the others are shown as unknown.") % {"n": assessed, "bound": len(bound)}
+
+
+CODE_RE = re.compile(r"^[A-Za-z]{2}$")
+
+
+def member_state_detail(request, code):
+    if not CODE_RE.match(code):
+        raise Http404("No such Member State")
+    if code != code.upper():
+        return redirect("initiatives:member_state_detail", code=code.upper(), permanent=True)
+    return MemberStateDetailView.as_view()(request, code=code)
+
+
+class MemberStateDetailView(TemplateView):
+    template_name = "initiatives/public/member_state_detail.html"
+
+    def get_context_data(self, code, **kwargs):
+        member_state = get_object_or_404(MemberState.objects.select_related("bound_source"), code=code)
+        articles = list(Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number"))
+        reports = {r.article_id: r for r in TranspositionReport.objects.published().filter(
+            member_state=member_state).prefetch_related("measures", "sources")}
+        assessments = {a.article_id: a for a in Assessment.objects.published().filter(
+            member_state=member_state).prefetch_related("sources")}
+        rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk)}
+                for article in articles]
+        decisions = Decision.objects.order_by("position").prefetch_related("sources")
+        procedures = list(InfringementProcedure.objects.published().filter(member_state=member_state).with_state()
+                          .select_related("legal_act").order_by("id")
+                          .prefetch_related("sources", "articles", Prefetch("decisions", queryset=decisions)))
+        chart = None
+        if procedures:
+            frame = aggregates.decision_frame(member_state.code)
+            names = {p.pk: procedure_name(p) for p in procedures}
+            chart = Chart(
+                "chart-procedures", _g("Decisions over time"),
+                _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
+                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names,
+                                                             date_label=_g("dated"))))
+        now = today()
+        for procedure in procedures:
+            first = next((d for d in procedure.decisions.all() if d.date), None)
+            closure = next((d for d in procedure.decisions.all() if d.stage == Stage.CLOSED), None)
+            end = (closure.date if closure else None) if procedure.is_closed else now
+            procedure.time_open = duration(first.date if first else None, end)
+            procedure.name = procedure_name(procedure)
+        measures = NationalMeasure.objects.filter(member_state=member_state)
+        return super().get_context_data(
+            member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
+            reported=len(reports), assessed=len(assessments), **kwargs)
+
+
+def procedure_name(procedure) -> str:
+    number = procedure.infr_number or _g("INFR number unknown")
+    return f"{number} ({procedure.get_type_display()})"
+
+
+# --- The Directive: Member State x article ----------------------------------------------------------------------
+
+
+MATRIX_MEASURES = [(ASSESSMENT_MEASURE, _("Commission assessment")),
+                   (NOTIFICATION_MEASURE, _("what the Member State reports it notified"))]
+
+
+class DirectiveMatrixView(TemplateView):
+    template_name = "initiatives/public/directive_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        articles = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number")
+        filterset = ArticleFilter(self.request.GET or None, queryset=articles)
+        form = MeasureForm(self.request.GET or None, choices=MATRIX_MEASURES)
+        measure = form.chosen
+        chosen = filterset.qs if not filterset.is_bound or filterset.is_valid() else articles.none()
+        article_frame = aggregates.article_frame(chosen)
+        member_states = aggregates.member_state_frame()
+        matrix = aggregates.article_matrix(member_states, article_frame, aggregates.report_frame(),
+                                          aggregates.assessment_frame())
+        chart, grid, counts = None, [], []
+        if len(article_frame):
+            chart = Chart(
+                "chart-matrix",
+                _g("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]},
+                matrix_summary(matrix, measure),
+                charts.figure_data(charts.matrix_grid(matrix, measure=measure, extra_labels=extra_labels(),
+                                                      article_label=_g("Art."))))
+            counts = [{"value": row["value"], "look": charts.look(measure, row["value"]),
+                       "label": charts.label(measure, row["value"], extra_labels()), "cells": row["cells"]}
+                      for row in aggregates.records(aggregates.matrix_counts(matrix, measure))]
+            looks = {}
+            for state in matrix.groupby("member_state", sort=False):
+                code, cells = state
+                row = {"code": code, "name": cells["name"].iloc[0], "cells": []}
+                for value, number in zip(cells[measure], cells["article"], strict=True):
+                    if value not in looks:
+                        looks[value] = (charts.look(measure, value), charts.label(measure, value, extra_labels()))
+                    row["cells"].append({"value": value, "article": number, "look": looks[value][0],
+                                         "label": looks[value][1]})
+                grid.append(row)
+        return super().get_context_data(
+            filter=filterset, form=form, measure=measure, articles=list(article_frame.itertuples(index=False)),
+            chart=chart, grid=grid, counts=counts,
+            nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
+                                                                     aggregates.NOT_BOUND]).all(),
+            **kwargs)
+
+
+def matrix_summary(matrix, measure) -> str:
+    bound = matrix[matrix[measure] != aggregates.NOT_BOUND]
+    known = int((bound[measure] != aggregates.NO_RECORD).sum())
+    return _g("%(known)s of %(cells)s cells (bound Member States x articles shown) have a published record; "
+              "the rest are unknown.") % {"known": known, "cells": len(bound)}
+
+
+# --- Infringement register --------------------------------------------------------------------------------------
+
+
+def register_queryset():
+    """Published procedures with their state and the date of their first decision and closure."""
+    first = Decision.objects.filter(procedure=OuterRef("pk"), date__isnull=False).order_by("position")
+    closure = Decision.objects.filter(procedure=OuterRef("pk"), stage=Stage.CLOSED)
+    return (InfringementProcedure.objects.published().with_state().select_related("member_state")
+            .annotate(first_date=Subquery(first.values("date")[:1]),
+                      first_precision=Subquery(first.values("date_precision")[:1]),
+                      closed_date=Subquery(closure.values("date")[:1]),
+                      has_closure=Exists(closure)))
+
+
+EXPORT_HEADERS = ["member_state_code", "member_state", "infr_number", "type", "latest_stage", "latest_date",
+                  "open", "opened", "closed_on"]
+
+
+def register_rows(procedures):
+    for p in procedures:
+        yield [p.member_state.code, p.member_state.name, p.infr_number, p.type, p.latest_stage,
+               PartialDate.from_parts(p.latest_date, p.latest_precision), "no" if p.is_closed else "yes",
+               PartialDate.from_parts(p.first_date, p.first_precision),
+               p.closed_date if p.is_closed else None]
+
+
+class InfringementListView(SingleTableMixin, FilterView):
+    template_name = "initiatives/public/infringement_list.html"
+    filterset_class = ProcedureFilter
+    table_class = ProcedureTable
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return register_queryset()
+
+    def get(self, request, *args, **kwargs):
+        self.today = today()
+        return super().get(request, *args, **kwargs)
+
+    def get_table_kwargs(self):
+        return {"today": self.today}
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("format")
+        if fmt is None:
+            return super().render_to_response(context, **kwargs)
+        if fmt not in exports.FORMATS:
+            raise Http404("Unknown export format")
+        table = context["table"]
+        ordered = table.data.data  # the filtered queryset, in the table's current order
+        dataset = exports.build_dataset(EXPORT_HEADERS, register_rows(ordered), title="infringements")
+        return exports.response(dataset, fmt, "infringements")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        letters = aggregates.letters_by_year(aggregates.decision_frame())
+        chart = None
+        if len(letters):
+            chart = Chart(
+                "chart-letters", _g("Letters of formal notice by year"),
+                letters_summary(letters),
+                charts.figure_data(charts.letters_by_year_bar(
+                    letters, labels={"member_states": _g("Member States reached"), "year": _g("year")})))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        exports_links = []
+        for fmt in exports.FORMATS:
+            query["format"] = fmt
+            exports_links.append((fmt.upper(), "?" + query.urlencode()))
+        context.update(chart=chart, letters=aggregates.records(letters), export_links=exports_links,
+                       today=self.today)
+        return context
+
+
+def letters_summary(letters) -> str:
+    top = letters.sort_values(["member_states", "year"], ascending=[False, True]).iloc[0]
+    return _g("In %(year)s the letters of formal notice reached %(n)s Member States, more than in any other "
+              "year.") % {"year": top["year"], "n": top["member_states"]}
+
+
+# --- About --------------------------------------------------------------------------------------------------------
+
+
+class AboutView(TemplateView):
+    template_name = "initiatives/public/about.html"
+
+    def get_context_data(self, **kwargs):
+        def definitions(vocabulary, looks):
+            return [{"value": member.value, "label": member.label, "look": look_, "vocabulary": vocabulary}
+                    for member, look_ in looks.items()]
+
+        procedures = aggregates.procedure_frame()
+        decisions = aggregates.decision_frame()
+        letters = aggregates.letters_by_year(decisions)
+        changes = latest_changes(limit=1)
+        actions = aggregates.key_action_frame()
+        return super().get_context_data(
+            key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
+            stages=definitions("stage", STAGE_LOOK),
+            notifications=definitions("notification", NOTIFICATION_LOOK),
+            assessments=definitions("assessment", ASSESSMENT_LOOK),
+            extras=[{"label": EXTRA_LABELS[key], "look": look_} for key, look_ in EXTRA_LOOK.items()],
+            confidences=[{"label": level.label, "definition": text} for level, text in CONFIDENCE_DEFINITIONS.items()],
+            procedure_types=[{"label": kind.label, "definition": text}
+                             for kind, text in PROCEDURE_TYPE_DEFINITIONS.items()],
+            letters=aggregates.records(letters),
+            procedure_count=len(procedures), open_count=len(aggregates.open_procedures(procedures)),
+            unknown_numbers=int(procedures["infr_number"].isna().sum()),
+            undated_decisions=int(decisions["date"].isna().sum()), decision_count=len(decisions),
+            unknown_status=int(actions["status"].eq("unknown").sum()),
+            report_count=TranspositionReport.objects.published().count(),
+            assessment_count=Assessment.objects.published().count(),
+            source_count=Source.objects.count(),
+            strategy=Strategy.objects.first(),
+            last_updated=changes[0]["when"] if changes else None,
+            **kwargs)
 
 
 @cache_control(max_age=3600, public=True)
@@ -43,4 +527,9 @@ def status_colours_css(request):
     for vocabulary, (_choices, looks) in VOCABULARIES.items():
         for member, look in looks.items():
             rules.append(f".badge-{vocabulary}-{member.value} {{ --badge-colour: {look.colour}; }}")
+    for key, look in EXTRA_LOOK.items():
+        rules.append(f".badge-extra-{key}, .cell-{key} {{ --badge-colour: {look.colour}; }}")
+    for vocabulary in ("notification", "assessment"):
+        for member, look in VOCABULARIES[vocabulary][1].items():
+            rules.append(f".cell-{member.value} {{ --badge-colour: {look.colour}; }}")
     return HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")

@@ -1,0 +1,319 @@
+"""The only module that imports pandas.
+
+Two kinds of function live here:
+- `*_frame()` read the database once each (published rows only, through `.published()`) with
+  `.values()` and return a DataFrame;
+- everything else is a pure transform, DataFrame in, DataFrame (or plain dict) out, tested without a
+  database.
+Dates travel as `date` objects with a precision column beside them; what is unknown stays empty (None),
+never a guessed value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from initiatives.choices import (
+    STAGE_RANK,
+    AssessmentStatus,
+    KeyActionStatus,
+    Stage,
+)
+from initiatives.dates import PartialDate
+
+# The least favourable assessment first: a Member State's map colour is its worst assessed article.
+ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
+                       AssessmentStatus.NOT_ASSESSED]
+DIRECTIVE_CELEX = "32011L0093"
+LETTER_STAGES = (Stage.LETTER_OF_FORMAL_NOTICE, Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE)
+
+# Category values that are neither a stage nor a status (the map and the matrix show them as such).
+NOT_BOUND = "not_bound"
+NO_PROCEDURE = "no_procedure"
+NO_RECORD = "no_record"
+
+KEY_ACTION_COLUMNS = ["id", "initiative", "initiative_title", "code", "short_title", "status",
+                      "is_context_commitment", "deadline", "deadline_precision", "date", "date_precision"]
+EVENT_COLUMNS = ["key_action_id", "date", "date_precision", "kind", "description"]
+MEMBER_STATE_COLUMNS = ["code", "name", "iso_alpha3", "bound"]
+PROCEDURE_COLUMNS = ["id", "member_state", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
+                     "latest_precision"]
+DECISION_COLUMNS = ["procedure_id", "member_state", "type", "infr_number", "position", "stage", "date",
+                    "date_precision"]
+ARTICLE_COLUMNS = ["id", "number", "title", "group"]
+STATUS_COLUMNS = ["member_state", "article_id", "status"]
+
+
+def _frame(rows, columns) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(rows), columns=columns)
+
+
+# --- reading the database: one query each ------------------------------------------------------------------
+
+
+def key_action_frame(queryset=None) -> pd.DataFrame:
+    """One row per published key action (and context commitment) of `queryset` (default: all)."""
+    from initiatives.models import KeyAction
+
+    queryset = KeyAction.objects.published() if queryset is None else queryset
+    rows = queryset.order_by("initiative__number", "is_context_commitment", "code").values_list(
+        "id", "initiative__number", "initiative__title", "code", "short_title", "status", "is_context_commitment",
+        "deadline", "deadline_precision", "date", "date_precision")
+    return _frame(rows, KEY_ACTION_COLUMNS)
+
+
+def event_frame(key_actions=None) -> pd.DataFrame:
+    """One row per published event, of the key actions in `key_actions` (a queryset) if given."""
+    from initiatives.models import KeyActionEvent
+
+    events = KeyActionEvent.objects.published()
+    if key_actions is not None:
+        events = events.filter(key_action__in=key_actions)
+    rows = events.order_by("date", "id").values_list("key_action_id", "date", "date_precision", "kind",
+                                                     "description")
+    return _frame(rows, EVENT_COLUMNS)
+
+
+def member_state_frame() -> pd.DataFrame:
+    from initiatives.models import MemberState
+
+    rows = MemberState.objects.order_by("protocol_order").values_list("code", "name", "iso_alpha3",
+                                                                      "bound_by_directive")
+    return _frame(rows, MEMBER_STATE_COLUMNS)
+
+
+def procedure_frame() -> pd.DataFrame:
+    """One row per published procedure with its state (one query: `with_state()` annotates it)."""
+    from initiatives.models import InfringementProcedure
+
+    rows = InfringementProcedure.objects.published().with_state().order_by("member_state__protocol_order", "id") \
+        .values_list("id", "member_state__code", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
+                     "latest_precision")
+    frame = _frame(rows, PROCEDURE_COLUMNS)
+    frame["is_closed"] = frame["is_closed"].astype(bool)
+    return frame
+
+
+def decision_frame(member_state_code: str | None = None) -> pd.DataFrame:
+    """One row per decision of the published procedures (of one Member State if given)."""
+    from initiatives.models import Decision, InfringementProcedure
+
+    procedures = InfringementProcedure.objects.published()
+    if member_state_code is not None:
+        procedures = procedures.filter(member_state__code=member_state_code)
+    rows = Decision.objects.filter(procedure__in=procedures).order_by("procedure_id", "position").values_list(
+        "procedure_id", "procedure__member_state__code", "procedure__type", "procedure__infr_number", "position",
+        "stage", "date", "date_precision")
+    return _frame(rows, DECISION_COLUMNS)
+
+
+def article_frame(articles=None) -> pd.DataFrame:
+    """The articles of `articles` (a queryset; default: those of Directive 2011/93/EU)."""
+    from initiatives.models import Article
+
+    if articles is None:
+        articles = Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX)
+    return _frame(articles.order_by("number").values_list("id", "number", "title", "group"), ARTICLE_COLUMNS)
+
+
+def report_frame(member_state_code: str | None = None) -> pd.DataFrame:
+    """What each Member State reports it notified, per article: published reports only."""
+    from initiatives.models import TranspositionReport
+
+    reports = TranspositionReport.objects.published()
+    if member_state_code is not None:
+        reports = reports.filter(member_state__code=member_state_code)
+    return _frame(reports.order_by().values_list("member_state__code", "article_id", "status"), STATUS_COLUMNS)
+
+
+def assessment_frame(member_state_code: str | None = None) -> pd.DataFrame:
+    """The Commission's assessment per Member State and article: published assessments only."""
+    from initiatives.models import Assessment
+
+    assessments = Assessment.objects.published()
+    if member_state_code is not None:
+        assessments = assessments.filter(member_state__code=member_state_code)
+    return _frame(assessments.order_by().values_list("member_state__code", "article_id", "status"), STATUS_COLUMNS)
+
+
+# --- pure transforms ----------------------------------------------------------------------------------------
+
+
+def key_actions_only(actions: pd.DataFrame) -> pd.DataFrame:
+    return actions[~actions["is_context_commitment"].astype(bool)]
+
+
+def headline_counts(actions: pd.DataFrame) -> dict[str, int]:
+    """Key actions (not context commitments) delivered, delivered late, in progress, stalled, and in all."""
+    status = key_actions_only(actions)["status"]
+    return {
+        "delivered": int(status.eq(KeyActionStatus.DELIVERED).sum()),
+        "delivered_late": int(status.eq(KeyActionStatus.DELIVERED_LATE).sum()),
+        "in_progress": int(status.eq(KeyActionStatus.IN_PROGRESS).sum()),
+        "partially_delivered": int(status.eq(KeyActionStatus.PARTIALLY_DELIVERED).sum()),
+        "stalled": int(status.eq(KeyActionStatus.STALLED).sum()),
+        "unknown": int(status.eq(KeyActionStatus.UNKNOWN).sum()),
+        "total": int(len(status)),
+    }
+
+
+def status_by_initiative(actions: pd.DataFrame) -> pd.DataFrame:
+    """Key actions per initiative and status: one row per initiative, one column per status (in the
+    vocabulary's order, only those that occur), and `total`."""
+    actions = key_actions_only(actions)
+    statuses = [s.value for s in KeyActionStatus if s.value in set(actions["status"])]
+    counts = (actions.groupby(["initiative", "initiative_title", "status"]).size()
+              .unstack("status", fill_value=0).reindex(columns=statuses, fill_value=0))
+    counts.columns.name = None
+    counts["total"] = counts.sum(axis=1)
+    return counts.reset_index().sort_values("initiative", ignore_index=True)
+
+
+def _period_end(value: date | None, precision: str | None) -> date | None:
+    if value is None or pd.isna(value):
+        return None
+    return PartialDate.from_parts(value, precision or "day").end
+
+
+def timeline_rows(actions: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Per key action: the planned deadline (the last day of the period it names), the delivery date (the
+    first day of the period known), and the slippage in days; unknown stays None."""
+    out = actions.copy()
+    out["deadline_end"] = [_period_end(v, p) for v, p in zip(out["deadline"], out["deadline_precision"],
+                                                             strict=True)]
+    out["delivered"] = [None if v is None or pd.isna(v) else v for v in out["date"]]
+    done = out["status"].isin([KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE])
+    slippage = []
+    for deadline_end, delivered, is_done in zip(out["deadline_end"], out["delivered"], done, strict=True):
+        if deadline_end is None or (is_done and delivered is None):
+            slippage.append(None)
+        else:
+            slippage.append(((delivered if is_done else today) - deadline_end).days)
+    out["slippage_days"] = pd.array(slippage, dtype="Int64")
+    return out
+
+
+def open_procedures(procedures: pd.DataFrame) -> pd.DataFrame:
+    """Procedures with no recorded closure (the tracker's definition of "open")."""
+    return procedures[~procedures["is_closed"]]
+
+
+def letters_by_year(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Per year: letters of formal notice (first and additional) sent, and the Member States they reach.
+
+    Letters with an unknown date are left out (none in the shipped data)."""
+    letters = decisions[decisions["stage"].isin(LETTER_STAGES) & decisions["date"].notna()].copy()
+    columns = ["year", "first_letters", "additional_letters", "member_states", "codes"]
+    if letters.empty:
+        return pd.DataFrame(columns=columns)
+    letters["year"] = [d.year for d in letters["date"]]
+    rows = []
+    for year, group in letters.groupby("year"):
+        codes = sorted(set(group["member_state"]))
+        rows.append({
+            "year": int(year),
+            "first_letters": int(group["stage"].eq(Stage.LETTER_OF_FORMAL_NOTICE).sum()),
+            "additional_letters": int(group["stage"].eq(Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE).sum()),
+            "member_states": len(codes),
+            "codes": codes,
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def furthest_stage(stages) -> str | None:
+    """The furthest stage of escalation among `stages` (a closure is not one); None if there is none."""
+    ranked = [s for s in stages if s and s != Stage.CLOSED]
+    return max(ranked, key=lambda s: STAGE_RANK[Stage(s)]) if ranked else None
+
+
+def worst_assessment(statuses) -> str | None:
+    """The least favourable Commission assessment among `statuses`; None when there is none."""
+    present = set(statuses)
+    for status in ASSESSMENT_SEVERITY:
+        if status in present:
+            return status.value
+    return None
+
+
+def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, decisions: pd.DataFrame,
+                         assessments: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """One row per Member State: procedures recorded and open, the furthest stage reached, the latest
+    decision, the least favourable assessment, and the number of articles reported and assessed.
+
+    `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
+    or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD."""
+    rows = []
+    for protocol, ms in enumerate(member_states.itertuples(index=False), start=1):
+        mine = procedures[procedures["member_state"] == ms.code]
+        steps = decisions[decisions["member_state"] == ms.code]
+        dated = steps[steps["date"].notna()]
+        latest = dated.sort_values("date").iloc[-1] if not dated.empty else None
+        furthest = furthest_stage(steps["stage"])
+        assessed = assessments[assessments["member_state"] == ms.code]["status"]
+        worst = worst_assessment(assessed)
+        if not ms.bound:
+            stage_category = assessment_category = NOT_BOUND
+        else:
+            stage_category = furthest or NO_PROCEDURE
+            assessment_category = worst or NO_RECORD
+        rows.append({
+            "code": ms.code, "name": ms.name, "iso_alpha3": ms.iso_alpha3, "bound": bool(ms.bound),
+            "protocol": protocol,
+            "furthest_rank": STAGE_RANK[Stage(furthest)] if furthest else (0 if ms.bound else -1),
+            "assessment_rank": (len(ASSESSMENT_SEVERITY) - ASSESSMENT_SEVERITY.index(AssessmentStatus(worst))
+                                if worst else (0 if ms.bound else -1)),
+            "procedures": int(len(mine)), "open_procedures": int((~mine["is_closed"]).sum()),
+            "furthest_stage": furthest,
+            "latest_date": None if latest is None else latest["date"],
+            "latest_precision": None if latest is None else latest["date_precision"],
+            "latest_stage": None if latest is None else latest["stage"],
+            "worst_assessment": worst,
+            "articles_reported": int((reports["member_state"] == ms.code).sum()),
+            "articles_assessed": int(len(assessed)),
+            "stage_category": stage_category, "assessment_category": assessment_category,
+        })
+    return pd.DataFrame(rows)
+
+
+def article_matrix(member_states: pd.DataFrame, articles: pd.DataFrame, reports: pd.DataFrame,
+                   assessments: pd.DataFrame) -> pd.DataFrame:
+    """One row per Member State and article: what was notified and what the Commission assessed.
+
+    No report is NO_RECORD, no assessment is NO_RECORD; a Member State not bound is NOT_BOUND in both."""
+    notified = {(r.member_state, r.article_id): r.status for r in reports.itertuples(index=False)}
+    assessed = {(r.member_state, r.article_id): r.status for r in assessments.itertuples(index=False)}
+    rows = []
+    for ms in member_states.itertuples(index=False):
+        for article in articles.itertuples(index=False):
+            key = (ms.code, article.id)
+            rows.append({
+                "member_state": ms.code, "name": ms.name, "article_id": article.id, "article": article.number,
+                "title": article.title, "group": article.group,
+                "notification": notified.get(key, NO_RECORD) if ms.bound else NOT_BOUND,
+                "assessment": assessed.get(key, NO_RECORD) if ms.bound else NOT_BOUND,
+            })
+    return pd.DataFrame(rows, columns=["member_state", "name", "article_id", "article", "title", "group",
+                                       "notification", "assessment"])
+
+
+def matrix_counts(matrix: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """How many cells have each value of `measure` ("notification" or "assessment")."""
+    counts = matrix[measure].value_counts()
+    return counts.rename_axis("value").reset_index(name="cells")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts for templates and tables, with pandas' missing values turned back into None."""
+    return [{key: (None if _missing(value) else value) for key, value in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def _missing(value) -> bool:
+    if isinstance(value, (list, tuple, set, dict)):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,250 @@
+"""The only module that imports plotly: pure functions, DataFrame in, plotly Figure out.
+
+No ORM and no request here. Colours and symbols come from choices.py (the map the status badges read),
+so a chart, its table and the badges always agree. A figure reaches the page as `figure_data(fig)`
+through `json_script`, and initiatives/static/initiatives/js/charts.js draws it with Plotly.newPlot.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from initiatives.choices import (
+    ASSESSMENT_LOOK,
+    EXTRA_LOOK,
+    KEY_ACTION_STATUS_LOOK,
+    NOTIFICATION_LOOK,
+    STAGE_LOOK,
+    AssessmentStatus,
+    KeyActionStatus,
+    NotificationStatus,
+    Stage,
+)
+
+INK, MUTED, TINT, LINE = "#1b1b1b", "#4a4a4a", "#eef1f6", "#c9ced6"
+FONT = {"family": 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif', "size": 13,
+        "color": INK}
+VOCABULARIES = {
+    "key_action": (KeyActionStatus, KEY_ACTION_STATUS_LOOK),
+    "stage": (Stage, STAGE_LOOK),
+    "notification": (NotificationStatus, NOTIFICATION_LOOK),
+    "assessment": (AssessmentStatus, ASSESSMENT_LOOK),
+}
+
+
+def look(vocabulary: str, value: str):
+    """The colour, symbol and definition of a value, including the extra categories (not bound, no record)."""
+    if value in EXTRA_LOOK:
+        return EXTRA_LOOK[value]
+    choices, looks = VOCABULARIES[vocabulary]
+    return looks[choices(value)]
+
+
+def label(vocabulary: str, value: str, extra_labels: dict[str, str] | None = None) -> str:
+    if value in EXTRA_LOOK:
+        return str((extra_labels or {}).get(value, value))
+    choices, _looks = VOCABULARIES[vocabulary]
+    return str(choices(value).label)
+
+
+def legend_name(vocabulary: str, value: str, extra_labels: dict[str, str] | None = None) -> str:
+    return f"{look(vocabulary, value).symbol} {label(vocabulary, value, extra_labels)}"
+
+
+def figure_data(fig: go.Figure) -> dict:
+    """The figure as plain JSON data for `json_script`."""
+    return json.loads(fig.to_json())
+
+
+def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
+    settings = {
+        "template": go.layout.Template(), "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+        "height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "hoverlabel": {"font": FONT},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "traceorder": "normal"},
+    }
+    fig.update_layout({**settings, **extra})
+    return fig
+
+
+def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:
+    """Stacked horizontal bars: key actions per initiative, one segment per status.
+
+    `counts` comes from aggregates.status_by_initiative (one column per status present)."""
+    fig = go.Figure()
+    names = [f"{initiative_label} {n}" for n in counts["initiative"]]
+    for status in KeyActionStatus:
+        if status.value not in counts.columns:
+            continue
+        fig.add_trace(go.Bar(
+            y=names, x=list(counts[status.value]), orientation="h", name=legend_name("key_action", status.value),
+            marker={"color": look("key_action", status.value).colour, "line": {"color": INK, "width": 1}},
+            hovertemplate="%{y}: %{x} " + str(status.label) + "<extra></extra>"))
+    _layout(fig, height=90 + 34 * len(names), barmode="stack",
+            yaxis={"autorange": "reversed", "automargin": True},
+            xaxis={"dtick": 1, "gridcolor": LINE, "rangemode": "tozero", "automargin": True})
+    return fig
+
+
+def timeline(rows, events, *, period_start: date, period_end: date, today: date, labels: dict[str, str],
+             height_per_row: int = 34) -> go.Figure:
+    """A Gantt-style timeline of the key actions.
+
+    `rows` comes from aggregates.timeline_rows; `events` from aggregates.event_frame. The strategy period
+    is shaded, a dashed line marks today; for each action an open diamond marks the end of the period its
+    deadline names, a filled circle its delivery (coloured by status), and a line between them the
+    slippage (or, for an action not delivered, the time since the deadline passed). Small grey crosses
+    are the dated events. `labels`: "deadline", "delivered", "events", "today", "period"."""
+    fig = go.Figure()
+    names = {row.id: f"{row.initiative}/{row.code} {_short(row.short_title)}" for row in rows.itertuples()}
+    order = list(names.values())
+    for status in KeyActionStatus:
+        mine = rows[rows["status"] == status.value]
+        if mine.empty:
+            continue
+        xs, ys = [], []
+        for row in mine.itertuples():
+            end = row.delivered if row.delivered is not None else (today if row.deadline_end else None)
+            if row.deadline_end is not None and end is not None and end > row.deadline_end:
+                xs += [row.deadline_end.isoformat(), end.isoformat(), None]
+                ys += [names[row.id], names[row.id], None]
+        colour = look("key_action", status.value).colour
+        if xs:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": 6},
+                                     name=legend_name("key_action", status.value), legendgroup=status.value,
+                                     hoverinfo="skip", showlegend=False))
+        delivered = mine[mine["delivered"].notna()]
+        fig.add_trace(go.Scatter(
+            x=[d.isoformat() for d in delivered["delivered"]], y=[names[i] for i in delivered["id"]],
+            mode="markers", name=legend_name("key_action", status.value), legendgroup=status.value,
+            marker={"color": colour, "size": 13, "symbol": "circle", "line": {"color": INK, "width": 1.5}},
+            hovertemplate="%{y}<br>" + labels["delivered"] + ": %{x}<extra></extra>"))
+    dated = rows[rows["deadline_end"].notna()]
+    fig.add_trace(go.Scatter(
+        x=[d.isoformat() for d in dated["deadline_end"]], y=[names[i] for i in dated["id"]], mode="markers",
+        name="◇ " + labels["deadline"],
+        marker={"color": "#ffffff", "size": 13, "symbol": "diamond", "line": {"color": INK, "width": 2}},
+        hovertemplate="%{y}<br>" + labels["deadline"] + ": %{x}<extra></extra>"))
+    known = events[events["key_action_id"].isin(names.keys())]
+    if not known.empty:
+        fig.add_trace(go.Scatter(
+            x=[d.isoformat() for d in known["date"]], y=[names[i] for i in known["key_action_id"]],
+            mode="markers", name="× " + labels["events"], text=[_short(t, 80) for t in known["description"]],
+            marker={"color": MUTED, "size": 7, "symbol": "x-thin", "line": {"color": MUTED, "width": 1.5}},
+            hovertemplate="%{x}: %{text}<extra></extra>"))
+    start = date(period_start.year - 1, 1, 1)
+    latest = [today, period_end] + [d for d in known["date"]] + [d for d in rows["delivered"] if d is not None]
+    end = max(latest) + timedelta(days=180)
+    fig.add_shape(type="rect", xref="x", yref="paper", x0=period_start.isoformat(), x1=period_end.isoformat(),
+                  y0=0, y1=1, fillcolor=TINT, line={"width": 0}, layer="below")
+    fig.add_shape(type="line", xref="x", yref="paper", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1,
+                  line={"color": INK, "width": 1.5, "dash": "dash"})
+    fig.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", text=labels["today"], showarrow=False,
+                       xanchor="left", yanchor="bottom", font={"size": 12, "color": INK})
+    fig.add_annotation(x=period_start.isoformat(), y=1, xref="x", yref="paper", text=labels["period"],
+                       showarrow=False, xanchor="left", yanchor="bottom", font={"size": 12, "color": MUTED})
+    _layout(fig, height=140 + height_per_row * max(len(order), 1),
+            margin={"l": 10, "r": 10, "t": 26, "b": 10},
+            xaxis={"type": "date", "range": [start.isoformat(), end.isoformat()], "gridcolor": LINE,
+                   "automargin": True},
+            yaxis={"type": "category", "categoryorder": "array", "categoryarray": order, "autorange": "reversed",
+                   "automargin": True})
+    return fig
+
+
+def _short(text: str, length: int = 48) -> str:
+    text = str(text)
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: str,
+                     extra_labels: dict[str, str]) -> go.Figure:
+    """A map of the EU-27 coloured by `category` (a column of aggregates.member_state_summary): one
+    choropleth trace per value, so that the legend names each; shapes from our own GeoJSON (ISO alpha-3
+    ids), drawn over the `europe_110m` base map (config topojsonURL points at our static files)."""
+    fig = go.Figure()
+    values = list(dict.fromkeys(summary[category]))
+    for value in _ordered(vocabulary, values):
+        mine = summary[summary[category] == value]
+        colour = look(vocabulary, value).colour
+        name = legend_name(vocabulary, value, extra_labels)
+        fig.add_trace(go.Choropleth(
+            geojson=geojson_url, featureidkey="id", locationmode="geojson-id",
+            locations=list(mine["iso_alpha3"]), z=[1] * len(mine), text=list(mine["name"]), name=name,
+            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
+            marker={"line": {"color": INK, "width": 0.7}},
+            hovertemplate="%{text}: " + label(vocabulary, value, extra_labels) + "<extra></extra>"))
+    _layout(fig, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0})
+    fig.update_geos(scope="europe", resolution=110, projection={"type": "mercator"},
+                    lataxis={"range": [33, 71]}, lonaxis={"range": [-25, 38]}, showcountries=True,
+                    countrycolor="#9aa3ad", showland=True, landcolor="#f5f5f5", showocean=True,
+                    oceancolor="#ffffff", showlakes=False, showframe=False, bgcolor="#ffffff")
+    return fig
+
+
+def _ordered(vocabulary: str, values) -> list[str]:
+    choices, _looks = VOCABULARIES[vocabulary]
+    known = [v.value for v in choices if v.value in values]
+    return known + [v for v in values if v not in known]
+
+
+def letters_by_year_bar(letters, *, labels: dict[str, str]) -> go.Figure:
+    """Bars: Member States reached by letters of formal notice (first or additional) per year."""
+    colour = look("stage", Stage.LETTER_OF_FORMAL_NOTICE).colour
+    fig = go.Figure(go.Bar(
+        x=[str(y) for y in letters["year"]], y=list(letters["member_states"]), text=list(letters["member_states"]),
+        textposition="outside", customdata=[", ".join(codes) for codes in letters["codes"]],
+        marker={"color": colour, "line": {"color": INK, "width": 1}}, name=labels["member_states"],
+        hovertemplate="%{x}: %{y} " + labels["member_states"] + "<br>%{customdata}<extra></extra>"))
+    top = max(list(letters["member_states"]) + [1])
+    _layout(fig, height=320, showlegend=False,
+            xaxis={"type": "category", "title": {"text": labels["year"]}},
+            yaxis={"title": {"text": labels["member_states"]}, "range": [0, top * 1.2], "gridcolor": LINE})
+    return fig
+
+
+def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_label: str) -> go.Figure:
+    """Member State x article: one square per cell, coloured by `measure` ("notification" or
+    "assessment"); SVG squares (no heatmap, which would need data: images)."""
+    fig = go.Figure()
+    articles = [f"{article_label} {n}" for n in dict.fromkeys(matrix["article"])]
+    states = list(dict.fromkeys(matrix["member_state"]))
+    for value in _ordered(measure, list(dict.fromkeys(matrix[measure]))):
+        mine = matrix[matrix[measure] == value]
+        fig.add_trace(go.Scatter(
+            x=[f"{article_label} {n}" for n in mine["article"]], y=list(mine["member_state"]), mode="markers",
+            name=legend_name(measure, value, extra_labels),
+            marker={"symbol": "square", "size": 15, "color": look(measure, value).colour,
+                    "line": {"color": INK if value != "not_bound" else MUTED, "width": 1}},
+            customdata=list(mine["name"]),
+            hovertemplate="%{customdata}, %{x}: " + label(measure, value, extra_labels) + "<extra></extra>"))
+    _layout(fig, height=140 + 21 * max(len(states), 1),
+            xaxis={"type": "category", "categoryorder": "array", "categoryarray": articles, "side": "top",
+                   "tickangle": -60, "automargin": True, "showgrid": False},
+            yaxis={"type": "category", "categoryorder": "array", "categoryarray": states, "autorange": "reversed",
+                   "automargin": True, "showgrid": False})
+    return fig
+
+
+def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label: str) -> go.Figure:
+    """One row per procedure, one marker per dated decision, coloured and labelled by stage."""
+    fig = go.Figure()
+    dated = decisions[decisions["date"].notna()]
+    order = [procedure_names[p] for p in dict.fromkeys(decisions["procedure_id"])]
+    for value in _ordered("stage", list(dict.fromkeys(dated["stage"]))):
+        mine = dated[dated["stage"] == value]
+        stage_look = look("stage", value)
+        fig.add_trace(go.Scatter(
+            x=[d.isoformat() for d in mine["date"]], y=[procedure_names[p] for p in mine["procedure_id"]],
+            mode="markers+text", text=[stage_look.symbol] * len(mine), textposition="top center",
+            name=legend_name("stage", value),
+            marker={"symbol": "circle", "size": 14, "color": stage_look.colour, "line": {"color": INK, "width": 1}},
+            hovertemplate="%{y}<br>" + label("stage", value) + ", " + date_label + " %{x}<extra></extra>"))
+    _layout(fig, height=150 + 50 * max(len(order), 1),
+            xaxis={"type": "date", "gridcolor": LINE, "automargin": True},
+            yaxis={"type": "category", "categoryorder": "array", "categoryarray": order, "autorange": "reversed",
+                   "automargin": True})
+    return fig

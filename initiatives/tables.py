@@ -1,0 +1,178 @@
+"""One django-tables2 Table per public list. Sorting and paging travel in the query string."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from initiatives.templatetags.tracker import precise_date, status_badge
+
+TEMPLATE = "django_tables2/tracker.html"
+
+
+def duration(start: date | None, end: date | None) -> str:
+    """"4 years 2 months", from the first day of one period to another; "unknown" if either is missing."""
+    if start is None or end is None:
+        return _g("unknown")
+    months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    if months < 1:
+        return _g("less than a month")
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if months:
+        parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+    return " ".join(parts)
+
+
+def slippage_text(days: int | None) -> str:
+    if days is None:
+        return _g("unknown")
+    if days <= 0:
+        return _g("on time")
+    return ngettext("%(n)d day late", "%(n)d days late", days) % {"n": days}
+
+
+class KeyActionTable(tables.Table):
+    """Key actions with their deadline as worded and as a date, their delivery and the slippage.
+
+    `today` is given, not read from the clock: the slippage of an undelivered action runs to it."""
+
+    initiative = tables.Column(_("Initiative"), accessor="initiative__number", order_by=("initiative__number",))
+    short_title = tables.Column(_("Key action"), order_by=("short_title",))
+    status = tables.Column(_("Status"))
+    deadline_wording = tables.Column(_("Deadline as worded"))
+    deadline = tables.Column(_("Deadline"), order_by=("deadline",))
+    date = tables.Column(_("Delivered"), order_by=("date",))
+    slippage = tables.Column(_("Slippage"), empty_values=(), orderable=False)
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": "data-table"}
+        order_by = ("initiative",)
+        empty_text = _("No key action matches these filters.")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_initiative(self, record):
+        number = record.initiative.number
+        return format_html('<a href="{}">{}</a>', reverse("initiatives:initiative_detail", args=[number]), number)
+
+    def render_short_title(self, record, value):
+        tag = format_html(' <span class="tag">{}</span>', _g("context commitment")) \
+            if record.is_context_commitment else ""
+        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, tag)
+
+    def render_status(self, record):
+        return status_badge("key_action", record.status)
+
+    def render_deadline(self, record):
+        return precise_date(record.deadline_date)
+
+    def render_date(self, record):
+        return precise_date(record.when)
+
+    def render_slippage(self, record):
+        return slippage_text(record.slippage_days(self.today))
+
+    def value_slippage(self, record):
+        return record.slippage_days(self.today)
+
+
+class ProcedureTable(tables.Table):
+    """The infringement register: one row per procedure. Expects `with_state()` and the `first_date`,
+    `first_precision`, `closed_date` annotations of views.public.register_queryset()."""
+
+    member_state = tables.Column(_("Member State"), accessor="member_state__name",
+                                 order_by=("member_state__protocol_order", "id"))
+    infr_number = tables.Column(_("INFR number"), order_by=("infr_number", "id"), default=_("unknown"))
+    type = tables.Column(_("Type"), order_by=("type", "id"))
+    latest_stage = tables.Column(_("Latest stage"), order_by=("latest_stage", "id"))
+    latest_date = tables.Column(_("Latest decision"), order_by=("latest_date", "id"))
+    is_closed = tables.Column(_("Open or closed"), order_by=("is_closed", "id"))
+    first_date = tables.Column(_("Opened"), order_by=("first_date", "id"))
+    time_open = tables.Column(_("Time open"), empty_values=(), orderable=False)
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": "data-table"}
+        order_by = ("member_state",)
+        empty_text = _("No procedure matches these filters.")
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_member_state(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def render_type(self, record):
+        return record.get_type_display()
+
+    def render_latest_stage(self, record):
+        return status_badge("stage", record.latest_stage)
+
+    def render_latest_date(self, record):
+        return precise_date(record.latest_date, record.latest_precision)
+
+    def render_is_closed(self, value):
+        return _g("closed") if value else _g("open")
+
+    def render_first_date(self, record):
+        return precise_date(record.first_date, record.first_precision)
+
+    def render_time_open(self, record):
+        start = record.first_date
+        end = record.closed_date if record.is_closed else self.today
+        return duration(start, end)
+
+
+
+class MemberStateTable(tables.Table):
+    """One row per Member State, from aggregates.member_state_summary (a list of dicts, sorted in Python)."""
+
+    name = tables.Column(_("Member State"), order_by=("protocol",))
+    bound = tables.Column(_("Bound by the Directive"))
+    procedures = tables.Column(_("Procedures"))
+    open_procedures = tables.Column(_("Open"))
+    furthest_stage = tables.Column(_("Furthest stage reached"), order_by=("furthest_rank", "protocol"))
+    latest_date = tables.Column(_("Latest decision"), order_by=("latest_date", "protocol"))
+    worst_assessment = tables.Column(_("Least favourable assessment"), order_by=("assessment_rank", "protocol"))
+    articles_reported = tables.Column(_("Articles reported"))
+
+    class Meta:
+        template_name = TEMPLATE
+        attrs = {"class": "data-table"}
+        empty_text = _("No Member State.")
+
+    def render_name(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("initiatives:member_state_detail", args=[record["code"]]),
+                           value)
+
+    def render_bound(self, value):
+        return _g("yes") if value else _g("no (opt-out)")
+
+    def render_furthest_stage(self, record, value):
+        if not record["bound"]:
+            return _g("not bound")
+        return status_badge("stage", value) if value else _g("no procedure recorded")
+
+    def render_latest_date(self, record):
+        return precise_date(record["latest_date"], record["latest_precision"], unknown="–")
+
+    def render_worst_assessment(self, record, value):
+        if not record["bound"]:
+            return _g("not bound")
+        return status_badge("assessment", value) if value else _g("unknown: no published assessment")
+
+    def render_articles_reported(self, record, value):
+        return format_html("{} / {}", value, record["articles_total"]) if record["bound"] else "–"
