@@ -68,3 +68,49 @@ def page(browser, live_server):
     yield page
     context.close()
     watch.assert_clean()
+
+
+# axe-core, pinned and test-only (tests/browser/vendor/axe-core/README.md). Evaluated in the page through
+# Playwright's protocol channel, not added as a <script>: the site's strict CSP stays as in production.
+AXE_VERSION = "4.14.1"
+AXE_PATH = os.path.join(os.path.dirname(__file__), "vendor", "axe-core", "axe.min.js")
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page, tags=WCAG_21_AA) -> list[dict]:
+    """Run axe-core on the page as it stands; return its WCAG 2.1 A and AA violations (empty if none)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        with open(AXE_PATH, encoding="utf-8") as source:
+            page.evaluate(source.read())
+        assert page.evaluate("axe.version") == AXE_VERSION
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: "
+                           "['violations']})", tags)
+    return result["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per violation and up to three offending elements, for a readable assertion message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
+        for node in violation["nodes"][:3]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through the login form, keyboard only (Tab and Enter): log_in("staff")."""
+    from django.conf import settings
+
+    def log_in(username, password=None):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").focus()
+        page.keyboard.type(username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(password or settings.DEMO_PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        return page
+
+    return log_in
