@@ -204,3 +204,9 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
             result.updated += 1
             result.changes.append(_("update %(what)s (back to draft)") % {"what": label})
     return result
+
+
+def liaison_export_rows(reports) -> list[list]:
+    """A liaison's reports (LiaisonReport, article joined) in the liaison format (LIAISON_COLUMNS)."""
+    return [[r.member_state.code, r.article.number, r.status, r.comment,
+             r.measure_title, r.measure_reference, r.measure_when or "", r.measure_url] for r in reports]

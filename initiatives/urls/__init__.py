@@ -2,9 +2,12 @@
 
 from .api import urlpatterns as api_urls
 from .health import urlpatterns as health_urls
+from .imports import urlpatterns as import_urls
 from .liaison import urlpatterns as liaison_urls
+from .open_data import urlpatterns as open_data_urls
 from .public import urlpatterns as public_urls
 from .staff import urlpatterns as staff_urls
 
 app_name = "initiatives"
-urlpatterns = public_urls + staff_urls + liaison_urls + health_urls + api_urls
+# The upload pages come before the staff and liaison workspaces, whose patterns could otherwise shadow them.
+urlpatterns = (public_urls + import_urls + staff_urls + liaison_urls + health_urls + api_urls + open_data_urls)

@@ -1,0 +1,287 @@
+"""Atom feeds of published changes: the whole tracker, one Member State, one initiative.
+
+Entries come from the history that django-simple-history keeps of every tracked model. Each entry names the
+record, says what changed (field by field, with dates to their precision and choice labels) and links to the
+public page that shows it. Only records that are published now are told about (`.published()`); deletions
+are left out, since what was deleted can no longer be checked for publication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.db import models
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from initiatives.dates import PartialDate
+from initiatives.models import (
+    Assessment,
+    Decision,
+    InfringementProcedure,
+    Initiative,
+    KeyAction,
+    KeyActionEvent,
+    MemberState,
+    TranspositionReport,
+)
+
+LIMIT = 50
+HIDDEN = {"id", "position", "history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+
+
+def _page(name: str, args: list, fallback: str, anchor: str = "") -> str:
+    try:
+        return reverse(f"initiatives:{name}", args=args) + anchor
+    except NoReverseMatch:  # the public page is not there (yet): its stable address still is
+        return fallback + anchor
+
+
+def _ms_page(code: str, anchor: str = "") -> str:
+    return _page("member_state_detail", [code], f"/member-states/{code}/", anchor)
+
+
+def _initiative_page(number: int, anchor: str = "") -> str:
+    return _page("initiative_detail", [number], f"/initiatives/{number}/", anchor)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """One tracked model: how to scope its history, name a record and link to its page."""
+
+    model: type[models.Model]
+    related: tuple[str, ...]
+    by_member_state: str | None  # the lookup from a history row to its Member State, if it has one
+    by_initiative: str | None
+    title: callable
+    link: callable
+
+
+TRACKED = [
+    Tracked(Initiative, (), None, "id",
+            lambda r: _("Initiative %(n)s: %(title)s") % {"n": r.number, "title": r.title},
+            lambda r: _initiative_page(r.number)),
+    Tracked(KeyAction, ("initiative",), None, "initiative",
+            lambda r: _("Key action %(n)s/%(code)s: %(title)s") % {
+                "n": r.initiative.number, "code": r.code, "title": r.short_title},
+            lambda r: _initiative_page(r.initiative.number, f"#action-{r.code}")),
+    Tracked(KeyActionEvent, ("key_action__initiative",), None, "key_action__initiative",
+            lambda r: _("Event of key action %(n)s/%(code)s, %(when)s: %(what)s") % {
+                "n": r.key_action.initiative.number, "code": r.key_action.code,
+                "when": PartialDate.from_parts(r.date, r.date_precision), "what": r.description},
+            lambda r: _initiative_page(r.key_action.initiative.number, f"#action-{r.key_action.code}")),
+    Tracked(InfringementProcedure, ("member_state",), "member_state", None,
+            lambda r: _("Infringement procedure against %(ms)s, %(number)s") % {
+                "ms": r.member_state.name, "number": r.infr_number or _("INFR number unknown")},
+            lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}")),
+    Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
+            lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
+                "ms": r.procedure.member_state.name, "stage": r.get_stage_display(),
+                "when": PartialDate.from_parts(r.date, r.date_precision) or _("date unknown")},
+            lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}")),
+    Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
+            lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
+                "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
+            lambda r: _ms_page(r.member_state.code)),
+    Tracked(Assessment, ("member_state", "article"), "member_state", None,
+            lambda r: _("Commission assessment of %(ms)s on article %(n)s: %(status)s") % {
+                "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
+            lambda r: _ms_page(r.member_state.code)),
+]
+
+
+@dataclass
+class Entry:
+    title: str
+    link: str
+    when: datetime
+    summary: str
+    guid: str
+
+
+def _readable(field: models.Field, record) -> str:
+    value = getattr(record, field.attname, None)
+    if value in (None, ""):
+        return _("unknown")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        precision = getattr(record, f"{field.name}_precision", None) or "day"
+        try:
+            return PartialDate.from_parts(value, precision).display()
+        except ValueError:
+            return str(value)
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _what_changed(model, record, previous) -> str:
+    """One line per changed field: "notification status: partially notified → completely notified"."""
+    if previous is None or record.history_type == "+":
+        lines = [_("Added.")]
+    else:
+        lines = []
+        for field in model._meta.concrete_fields:
+            if field.name in HIDDEN or field.is_relation or field.name.endswith("_precision"):
+                continue  # a precision is told with its date
+            old, new = _readable(field, previous), _readable(field, record)
+            if old != new:
+                lines.append(_("%(field)s: %(old)s → %(new)s") % {
+                    "field": field.verbose_name, "old": old, "new": new})
+        if not lines:
+            lines = [_("Its sources or related records changed.")]
+    if record.history_change_reason:
+        lines.append(_("Reason: %(reason)s") % {"reason": record.history_change_reason})
+    return "<br>".join(escape(line) for line in lines)
+
+
+def entries(*, member_state: MemberState | None = None, initiative: Initiative | None = None,
+            host: str = "localhost") -> list[Entry]:
+    """The newest published changes in scope, newest first, at most LIMIT."""
+    candidates = []
+    for tracked in TRACKED:
+        history = tracked.model.history.model.objects
+        if member_state is not None:
+            if tracked.by_member_state is None:
+                continue
+            history = history.filter(**{tracked.by_member_state: member_state})
+        if initiative is not None:
+            if tracked.by_initiative is None:
+                continue
+            history = history.filter(**{tracked.by_initiative: initiative.pk})
+        published = tracked.model.objects.all()
+        if hasattr(published, "published"):
+            published = published.published()
+        rows = list(history.exclude(history_type="-").filter(id__in=published.values("pk"))
+                    .select_related(*tracked.related).order_by("-history_date", "-history_id")[:LIMIT])
+        candidates.extend((tracked, row) for row in rows)
+    candidates.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
+    candidates = candidates[:LIMIT]
+    previous = _previous_rows(candidates)
+    result = []
+    for tracked, row in candidates:
+        model = tracked.model
+        before = previous.get((model, row.history_id))
+        verb = _("Added") if row.history_type == "+" else _("Changed")
+        result.append(Entry(
+            title=f"{verb}: {tracked.title(row)}",
+            link=tracked.link(row),
+            when=row.history_date,
+            summary=_what_changed(model, row, before),
+            guid=f"tag:{host},2020:{model._meta.model_name}/{row.id}/history/{row.history_id}",
+        ))
+    return result
+
+
+def _previous_rows(candidates) -> dict:
+    """For each changed record, the history row before it: one query per model that has changes."""
+    by_model: dict = {}
+    for tracked, row in candidates:
+        if row.history_type != "+":
+            by_model.setdefault(tracked.model, set()).add(row.id)
+    earlier = {}
+    for model, ids in by_model.items():
+        rows = model.history.model.objects.filter(id__in=ids).order_by("id", "history_date", "history_id")
+        last_by_id = {}
+        for row in rows:
+            earlier[(model, row.history_id)] = last_by_id.get(row.id)
+            last_by_id[row.id] = row
+    return earlier
+
+
+@dataclass(frozen=True)
+class Scope:
+    host: str
+    member_state: MemberState | None = None
+    initiative: Initiative | None = None
+
+
+def _host(request) -> str:
+    return request.get_host().split(":")[0] or "localhost"
+
+
+class ChangesFeed(Feed):
+    """Every published change."""
+
+    feed_type = Atom1Feed
+    author_name = gettext_lazy("EU CSA Strategy Tracker")
+    item_guid_is_permalink = False
+
+    def get_object(self, request, *args, **kwargs):
+        return Scope(_host(request))
+
+    def title(self, obj):
+        return _("EU CSA Strategy Tracker: changes")
+
+    def subtitle(self, obj):
+        return _("Published changes to the tracker of COM(2020) 607: key actions, transposition and infringement "
+                 "procedures.")
+
+    def link(self, obj):
+        return "/"
+
+    def items(self, obj):
+        return entries(member_state=obj.member_state, initiative=obj.initiative, host=obj.host)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.link
+
+    def item_pubdate(self, item):
+        return item.when
+
+    def item_updateddate(self, item):
+        return item.when
+
+    def item_guid(self, item):
+        return item.guid
+
+
+class MemberStateFeed(ChangesFeed):
+    def get_object(self, request, code):
+        code = code.upper()
+        member_state = MemberState.objects.filter(code="EL" if code == "GR" else code).first()
+        if member_state is None:
+            raise Http404(_("No such Member State."))
+        return Scope(_host(request), member_state=member_state)
+
+    def title(self, obj):
+        return _("EU CSA Strategy Tracker: changes for %(ms)s") % {"ms": obj.member_state.name}
+
+    def subtitle(self, obj):
+        return _("Published changes to the transposition and infringement records of %(ms)s.") % {
+            "ms": obj.member_state.name}
+
+    def link(self, obj):
+        return _ms_page(obj.member_state.code)
+
+
+class InitiativeFeed(ChangesFeed):
+    def get_object(self, request, number):
+        initiative = Initiative.objects.published().filter(number=number).order_by("strategy__adopted_on").first()
+        if initiative is None:
+            raise Http404(_("No such initiative."))
+        return Scope(_host(request), initiative=initiative)
+
+    def title(self, obj):
+        return _("EU CSA Strategy Tracker: changes to initiative %(n)s") % {"n": obj.initiative.number}
+
+    def subtitle(self, obj):
+        return _("Published changes to initiative %(n)s, %(title)s, and its key actions.") % {
+            "n": obj.initiative.number, "title": obj.initiative.title}
+
+    def link(self, obj):
+        return _initiative_page(obj.initiative.number)

@@ -1,0 +1,247 @@
+"""Upload pages: staff import infringement decisions, transposition reports and key-action events; a liaison
+imports their own Member State's transposition as draft reports for the Commission's review.
+
+Two steps. The upload runs the import in a transaction that is always rolled back (the preview: what would
+be created, updated and left unchanged, and every rejected row). The file waits server-side under a random
+token kept in the user's session; "Apply" runs the same import again and keeps it only if no row is
+rejected (all or nothing). The stored file's SHA-256 is checked, so what is applied is what was previewed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+
+from initiatives import exports
+from initiatives.importers import KINDS, LIAISON_KIND, run_import
+from initiatives.importers.tabular import MAX_BYTES
+from initiatives.roles import liaison_member_state
+
+from .mixins import StaffRequiredMixin
+
+SESSION_KEY = "pending_imports"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEEP_SECONDS = 24 * 3600
+
+
+def upload_dir() -> Path:
+    path = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "csa-tracker-imports")
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _forget_old_files(folder: Path) -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for path in folder.glob("*.upload"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"),
+                             choices=[(name, kind.label) for name, kind in KINDS.items()])
+    file = forms.FileField(label=gettext_lazy("File (.csv in UTF-8, or .xlsx)"),
+                           help_text=gettext_lazy("At most 5 MB. The first row names the columns."))
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is None:
+            del self.fields["kind"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {
+                "size": upload.size, "limit": MAX_BYTES})
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+class ImportView(FormView):
+    """The upload form, its preview (POST with a file) and its application (POST with a token)."""
+
+    form_class = UploadForm
+    template_name = "initiatives/imports/import.html"
+    workspace = "staff"
+
+    # --- who may import what: overridden for the liaison page ---
+    def kinds(self):
+        return KINDS
+
+    def member_state(self):
+        return None
+
+    def import_kind(self, form) -> str:
+        return form.cleaned_data["kind"]
+
+    # --- the two steps ---
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kinds": self.kinds()}
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.apply(request.POST["token"])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        kind = self.import_kind(form)
+        result = run_import(kind, data, upload.name, dry_run=True, member_state=self.member_state())
+        token = None
+        if result.ok:
+            token = self.keep(kind, upload.name, data)
+        return self.render_to_response(self.get_context_data(
+            form=self.get_form_class()(kinds=self.kinds()), result=result, token=token, filename=upload.name,
+            kind_label=self.kind_label(kind), preview=True))
+
+    def keep(self, kind: str, filename: str, data: bytes) -> str:
+        folder = upload_dir()
+        _forget_old_files(folder)
+        token = secrets.token_urlsafe(24)
+        (folder / f"{token}.upload").write_bytes(data)
+        pending = self.request.session.get(SESSION_KEY, {})
+        pending[token] = {"kind": kind, "filename": filename, "sha256": hashlib.sha256(data).hexdigest(),
+                          "workspace": self.workspace}
+        self.request.session[SESSION_KEY] = pending
+        return token
+
+    def apply(self, token: str):
+        pending = self.request.session.get(SESSION_KEY, {})
+        entry = pending.get(token) if TOKEN_RE.match(token or "") else None
+        path = upload_dir() / f"{token}.upload"
+        if entry is None or entry.get("workspace") != self.workspace or not path.is_file():
+            messages.error(self.request, _("That upload is no longer waiting (it was applied, or it expired). "
+                                           "Upload the file again."))
+            return redirect(self.request.path)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            messages.error(self.request, _("The stored file changed since its preview; nothing was written. "
+                                           "Upload it again."))
+            return redirect(self.request.path)
+        reason = _("import of %(file)s by %(user)s") % {"file": entry["filename"],
+                                                        "user": self.request.user.get_username()}
+        result = run_import(entry["kind"], data, entry["filename"], dry_run=False, member_state=self.member_state(),
+                            reason=reason)
+        if not result.ok:  # the data changed since the preview: show why, keep the file for another try
+            return self.render_to_response(self.get_context_data(
+                result=result, token=None, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]),
+                preview=True))
+        path.unlink(missing_ok=True)
+        pending.pop(token, None)
+        self.request.session[SESSION_KEY] = pending
+        messages.success(self.request, _("%(file)s imported: %(summary)s.") % {
+            "file": entry["filename"], "summary": result.summary()})
+        return self.render_to_response(self.get_context_data(
+            result=result, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]), applied=True))
+
+    def kind_label(self, kind: str) -> str:
+        return str(KINDS[kind].label) if kind in KINDS else _("draft transposition reports")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(workspace=self.workspace, max_megabytes=MAX_BYTES // (1024 * 1024),
+                       formats=self.formats(), member_state=self.member_state())
+        return context
+
+    def formats(self):
+        """What each kind of file holds, column by column, with a link to the current data in that format."""
+        return [{"name": name, "label": kind.label, "columns": kind.columns,
+                 "required": sorted(kind.module.REQUIRED),
+                 "export": reverse("initiatives:staff_import_export", args=[name])} for name, kind in KINDS.items()]
+
+
+class StaffImportView(StaffRequiredMixin, ImportView):
+    pass
+
+
+class LiaisonImportView(ImportView):
+    """A liaison's own Member State only; anyone else who is logged in gets 404 (no such workspace)."""
+
+    workspace = "liaison"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self._member_state = liaison_member_state(request.user)
+        if self._member_state is None:
+            raise Http404("No such workspace")
+        return super().dispatch(request, *args, **kwargs)
+
+    def kinds(self):
+        return None
+
+    def member_state(self):
+        return self._member_state
+
+    def import_kind(self, form) -> str:
+        return LIAISON_KIND
+
+    def formats(self):
+        from initiatives.importers import transposition
+
+        return [{"name": LIAISON_KIND, "label": _("draft transposition reports"),
+                 "columns": transposition.LIAISON_COLUMNS, "required": sorted(transposition.LIAISON_REQUIRED),
+                 "export": reverse("initiatives:liaison_import_export")}]
+
+
+def staff_export(request, kind):
+    """The current published data of one kind, in its import format (CSV; ?format=xlsx or json)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    from django.core.exceptions import PermissionDenied
+
+    from initiatives.roles import is_staff_member
+
+    if not is_staff_member(request.user):
+        raise PermissionDenied(_("The staff workspace is for Commission staff."))
+    fmt = request.GET.get("format", "csv")
+    if kind not in KINDS or fmt not in exports.FORMATS:
+        raise Http404("No such export")
+    from initiatives.models import Decision, InfringementProcedure, KeyAction, TranspositionReport
+
+    if kind == "infringements":
+        dataset = exports.infringement_dataset(
+            Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    elif kind == "events":
+        dataset = exports.event_dataset(KeyAction.objects.published())
+    else:
+        dataset = exports.transposition_dataset(TranspositionReport.objects.published())
+    return exports.response(dataset, fmt, kind)
+
+
+def liaison_export(request):
+    """The liaison's own draft reports in the liaison import format: fill it in and upload it again."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    member_state = liaison_member_state(request.user)
+    fmt = request.GET.get("format", "csv")
+    if member_state is None or fmt not in exports.FORMATS:
+        raise Http404("No such export")
+    from initiatives.importers import transposition
+    from initiatives.models import LiaisonReport
+
+    reports = LiaisonReport.objects.filter(member_state=member_state).select_related(
+        "member_state", "article").order_by("article__number")
+    dataset = exports.build_dataset(transposition.LIAISON_COLUMNS, transposition.liaison_export_rows(reports),
+                                    title="drafts")
+    return exports.response(dataset, fmt, f"transposition-{member_state.code}")
