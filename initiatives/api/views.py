@@ -24,6 +24,8 @@ from .limits import AnonymousThrottle, Pagination
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
+    """Each viewset builds its queryset per request (`get_queryset`), so `.published()` is applied then."""
+
     pagination_class = Pagination
     throttle_classes = [AnonymousThrottle]
     filter_backends = [DjangoFilterBackend]
@@ -39,42 +41,52 @@ def _list_and_detail(noun: str, plural: str, how: str = ""):
 
 @_list_and_detail("strategy", "strategies")
 class StrategyViewSet(ReadOnly):
-    queryset = Strategy.objects.order_by("adopted_on", "id")
     serializer_class = serializers.StrategySerializer
+
+    def get_queryset(self):
+        return Strategy.objects.order_by("adopted_on", "id")
 
 
 @_list_and_detail("initiative", "initiatives", "The strategy's numbered initiatives.")
 class InitiativeViewSet(ReadOnly):
-    queryset = Initiative.objects.published().select_related("strategy").order_by("strategy__adopted_on", "number")
     serializer_class = serializers.InitiativeSerializer
     filterset_class = filters.InitiativeFilter
+
+    def get_queryset(self):
+        return Initiative.objects.published().select_related("strategy").order_by("strategy__adopted_on", "number")
 
 
 @_list_and_detail("key action", "key actions", "Key actions and the commitments tracked beside them. Filter "
                   "`initiative` by number, `kind` = key_action or context.")
 class KeyActionViewSet(ReadOnly):
-    queryset = KeyAction.objects.published().select_related("initiative").prefetch_related("sources").order_by(
-        "initiative__number", "is_context_commitment", "code")
     serializer_class = serializers.KeyActionSerializer
     filterset_class = filters.KeyActionFilter
+
+    def get_queryset(self):
+        return KeyAction.objects.published().select_related("initiative").prefetch_related("sources").order_by(
+            "initiative__number", "is_context_commitment", "code")
 
 
 @_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.")
 class EventViewSet(ReadOnly):
-    queryset = KeyActionEvent.objects.published().select_related("key_action__initiative").prefetch_related(
-        "sources").order_by("date", "id")
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
+
+    def get_queryset(self):
+        return KeyActionEvent.objects.published().select_related("key_action__initiative").prefetch_related(
+            "sources").order_by("date", "id")
 
 
 @_list_and_detail("Member State", "Member States", "The EU Member States in protocol order, by EU code (EL for "
                   "Greece).")
 class MemberStateViewSet(ReadOnly):
-    queryset = MemberState.objects.select_related("bound_source").order_by("protocol_order")
     serializer_class = serializers.MemberStateSerializer
     filterset_class = filters.MemberStateFilter
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z]{2}"
+
+    def get_queryset(self):
+        return MemberState.objects.select_related("bound_source").order_by("protocol_order")
 
     def get_object(self):
         code = self.kwargs[self.lookup_field].upper()
@@ -84,49 +96,59 @@ class MemberStateViewSet(ReadOnly):
 
 @_list_and_detail("article", "articles", "The articles of Directive 2011/93/EU (and of other tracked acts).")
 class ArticleViewSet(ReadOnly):
-    queryset = Article.objects.select_related("legal_act").prefetch_related("sources").order_by("legal_act", "number")
     serializer_class = serializers.ArticleSerializer
     filterset_class = filters.ArticleFilter
+
+    def get_queryset(self):
+        return Article.objects.select_related("legal_act").prefetch_related("sources").order_by("legal_act", "number")
 
 
 @_list_and_detail("transposition report", "transposition reports",
                   "What each Member State reports it has notified for each article (published reports only).")
 class TranspositionReportViewSet(ReadOnly):
-    queryset = TranspositionReport.objects.published().select_related(
-        "member_state", "article__legal_act").prefetch_related("sources", "measures").order_by(
-        "member_state__protocol_order", "article__number", "id")
     serializer_class = serializers.TranspositionReportSerializer
     filterset_class = filters.TranspositionReportFilter
+
+    def get_queryset(self):
+        return TranspositionReport.objects.published().select_related(
+            "member_state", "article__legal_act").prefetch_related("sources", "measures").order_by(
+            "member_state__protocol_order", "article__number", "id")
 
 
 @_list_and_detail("Commission assessment", "Commission assessments",
                   "The Commission's own assessment of each Member State's transposition of each article.")
 class AssessmentViewSet(ReadOnly):
-    queryset = Assessment.objects.published().select_related("member_state", "article__legal_act").prefetch_related(
-        "sources").order_by("member_state__protocol_order", "article__number", "id")
     serializer_class = serializers.AssessmentSerializer
     filterset_class = filters.AssessmentFilter
+
+    def get_queryset(self):
+        return Assessment.objects.published().select_related("member_state", "article__legal_act").prefetch_related(
+            "sources").order_by("member_state__protocol_order", "article__number", "id")
 
 
 @_list_and_detail("infringement procedure", "infringement procedures",
                   "The Commission's infringement procedures with their decisions in order. A procedure with no "
                   "recorded closure is open.")
 class ProcedureViewSet(ReadOnly):
-    queryset = InfringementProcedure.objects.published().select_related("member_state", "legal_act").prefetch_related(
-        "articles", "sources",
-        Prefetch("decisions", queryset=Decision.objects.prefetch_related("sources").order_by("position")),
+    def get_queryset(self):
+        return InfringementProcedure.objects.published().select_related("member_state", "legal_act").prefetch_related(
+            "articles", "sources",
+            Prefetch("decisions", queryset=Decision.objects.prefetch_related("sources").order_by("position")),
     ).order_by("member_state__protocol_order", "id")
+
     serializer_class = serializers.ProcedureSerializer
     filterset_class = filters.ProcedureFilter
 
 
 @_list_and_detail("decision", "infringement decisions", "Every decision of every published procedure.")
 class DecisionViewSet(ReadOnly):
-    queryset = Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
-        "procedure__member_state").prefetch_related("sources").order_by(
-        "procedure__member_state__protocol_order", "procedure_id", "position")
     serializer_class = serializers.DecisionSerializer
     filterset_class = filters.DecisionFilter
+
+    def get_queryset(self):
+        return Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
+            "procedure__member_state").prefetch_related("sources").order_by(
+            "procedure__member_state__protocol_order", "procedure_id", "position")
 
 
 class DocsView(SpectacularSwaggerSplitView):

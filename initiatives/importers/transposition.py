@@ -156,10 +156,10 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
         if article is None:
             result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {
                 "act": act, "value": row.get("article")})
-        elif article.pk in seen:
+        elif len(result.errors) == errors_before and article.pk in seen:
             result.error(row.line, "", _("This row repeats line %(line)s (the same article).") % {
                 "line": seen[article.pk]})
-        else:
+        elif len(result.errors) == errors_before:
             seen[article.pk] = row.line
         status = row.get("status").lower()
         if status not in NotificationStatus.values:
@@ -192,7 +192,7 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
             report.full_clean(validate_unique=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
-                result.error(row.line, field if field in row.values else "", " ".join(messages))
+                result.error(row.line, field if field in LIAISON_COLUMNS else "", " ".join(messages))
             continue
         if CHANGE_REASON.get():
             report._change_reason = CHANGE_REASON.get()

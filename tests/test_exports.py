@@ -1,0 +1,122 @@
+"""Exports: formulas neutralised, and every importable table round-trips: export, import, nothing changes."""
+
+import csv
+import io
+
+import pytest
+
+from initiatives import exports
+from initiatives.importers import run_import
+from initiatives.models import (
+    Decision,
+    InfringementProcedure,
+    KeyAction,
+    KeyActionEvent,
+    TranspositionReport,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("cell", ["=SUM(A1:A2)", "+1", "-2+3", "@cmd", "\tx", "\rx"])
+def test_a_cell_that_a_spreadsheet_would_run_is_neutralised(cell):
+    assert exports.neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain", "2014-01", "COM(2020) 607", "", "'quoted"])
+def test_an_ordinary_cell_is_left_alone(cell):
+    assert exports.neutralise(cell) == cell
+
+
+def test_the_csv_export_neutralises_formulas():
+    dataset = exports.build_dataset(["note"], [["=HYPERLINK(\"http://evil\")"], ["fine"]])
+    rows = list(csv.reader(io.StringIO(exports.render(dataset, "csv").decode())))
+    assert rows == [["note"], ["'=HYPERLINK(\"http://evil\")"], ["fine"]]
+
+
+def infringements_csv() -> bytes:
+    decisions = Decision.objects.filter(procedure__in=InfringementProcedure.objects.published())
+    return exports.render(exports.infringement_dataset(decisions), "csv")
+
+
+def test_the_infringement_export_is_in_the_import_format_of_the_shipped_file():
+    header = infringements_csv().decode().splitlines()[0]
+    assert header.startswith("member_state_code,infr_number,stage,decision_date,source_url_or_ref,confidence,note,"
+                             "type")
+    assert "additional_letter_of_formal_notice" in infringements_csv().decode()
+
+
+def test_the_infringement_export_imports_back_unchanged():
+    result = run_import("infringements", infringements_csv(), "export.csv", dry_run=False)
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 0)
+    assert result.unchanged == Decision.objects.count()
+
+
+def test_the_infringement_export_rebuilds_the_same_procedures_from_nothing():
+    exported = infringements_csv()
+    Decision.objects.all().delete()
+    InfringementProcedure.objects.all().delete()
+    result = run_import("infringements", exported, "export.csv", dry_run=False)
+    assert result.ok, result.errors
+    assert infringements_csv() == exported
+
+
+def test_the_infringement_export_in_xlsx_imports_back_unchanged():
+    decisions = Decision.objects.all()
+    content = exports.render(exports.infringement_dataset(decisions), "xlsx")
+    result = run_import("infringements", content, "export.xlsx", dry_run=False)
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (0, 0)
+
+
+def test_a_note_that_starts_like_a_formula_survives_the_round_trip():
+    decision = Decision.objects.filter(procedure__member_state__code="MT").first()
+    decision.note = "-2 months late; =not a formula"
+    decision.save()
+    exported = infringements_csv()
+    assert b"'-2 months late" in exported
+    result = run_import("infringements", exported, "export.csv", dry_run=False)
+    assert result.ok and result.updated == 0, result.changes
+    decision.refresh_from_db()
+    assert decision.note == "-2 months late; =not a formula"
+
+
+def events_csv() -> bytes:
+    return exports.render(exports.event_dataset(KeyAction.objects.published()), "csv")
+
+
+def test_the_event_export_imports_back_unchanged():
+    result = run_import("events", events_csv(), "events.csv", dry_run=False)
+    assert result.ok, result.errors
+    assert (result.created, result.updated, result.unchanged) == (0, 0, KeyActionEvent.objects.count())
+
+
+def test_the_event_export_rebuilds_the_same_events_from_nothing():
+    exported = events_csv()
+    KeyActionEvent.objects.all().delete()
+    result = run_import("events", exported, "events.csv", dry_run=False)
+    assert result.ok, result.errors
+    assert events_csv() == exported
+
+
+def make_reports():
+    text = ("member_state_code,article,status,as_of,source_url_or_ref,confidence,comment\n"
+            "DE,27,complete,2024-05,https://example.org/de ; COM(2016) 871,high,+ notified in 2015\n"
+            "FR,25,partial,2024-Q1,COM(2016) 872,medium,\n").encode()
+    assert run_import("transposition", text, "reports.csv", dry_run=False).ok
+
+
+def reports_csv() -> bytes:
+    return exports.render(exports.transposition_dataset(TranspositionReport.objects.published()), "csv")
+
+
+def test_the_transposition_export_imports_back_unchanged_and_rebuilds_from_nothing():
+    make_reports()
+    exported = reports_csv()
+    assert b"'+ notified in 2015" in exported and b"2024-Q1" in exported
+    result = run_import("transposition", exported, "reports.csv", dry_run=False)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    TranspositionReport.objects.all().delete()
+    assert run_import("transposition", exported, "reports.csv", dry_run=False).created == 2
+    assert reports_csv() == exported
