@@ -111,11 +111,13 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
                 xs += [row.deadline_end.isoformat(), end.isoformat(), None]
                 ys += [names[row.id], names[row.id], None]
         colour = look("key_action", status.value).colour
-        if xs:
+        delivered = mine[mine["delivered"].notna()]
+        if xs:  # the legend names the status once: on its delay bars, or else on its delivery markers
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colour, "width": 6},
                                      name=legend_name("key_action", status.value), legendgroup=status.value,
-                                     hoverinfo="skip", showlegend=False))
-        delivered = mine[mine["delivered"].notna()]
+                                     hoverinfo="skip", showlegend=delivered.empty))
+        if delivered.empty:
+            continue
         fig.add_trace(go.Scatter(
             x=[d.isoformat() for d in delivered["delivered"]], y=[names[i] for i in delivered["id"]],
             mode="markers", name=legend_name("key_action", status.value), legendgroup=status.value,
@@ -162,7 +164,7 @@ def _short(text: str, length: int = 48) -> str:
 def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: str,
                      extra_labels: dict[str, str]) -> go.Figure:
     """A map of the EU-27 coloured by `category` (a column of aggregates.member_state_summary): one
-    choropleth trace per value, so that the legend names each; shapes from our own GeoJSON (ISO alpha-3
+    choropleth trace per value (the page's own key, with counts, names them); shapes from our own GeoJSON (ISO alpha-3
     ids), drawn over the `europe_110m` base map (config topojsonURL points at our static files)."""
     fig = go.Figure()
     values = list(dict.fromkeys(summary[category]))
@@ -173,14 +175,13 @@ def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: st
         fig.add_trace(go.Choropleth(
             geojson=geojson_url, featureidkey="id", locationmode="geojson-id",
             locations=list(mine["iso_alpha3"]), z=[1] * len(mine), text=list(mine["name"]), name=name,
-            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
+            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=False,
             marker={"line": {"color": INK, "width": 0.7}},
             hovertemplate="%{text}: " + label(vocabulary, value, extra_labels) + "<extra></extra>"))
-    _layout(fig, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-            legend={"orientation": "h", "yanchor": "top", "y": 0, "x": 0})
+    _layout(fig, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
     fig.update_geos(scope="europe", resolution=110, projection={"type": "mercator"},
                     lataxis={"range": [33, 71]}, lonaxis={"range": [-25, 38]}, showcountries=True,
-                    countrycolor="#9aa3ad", showland=True, landcolor="#f5f5f5", showocean=True,
+                    countrycolor="#9aa3ad", showland=True, landcolor="#fafafa", showocean=True,
                     oceancolor="#ffffff", showlakes=False, showframe=False, bgcolor="#ffffff")
     return fig
 
@@ -201,8 +202,9 @@ def letters_by_year_bar(letters, *, labels: dict[str, str]) -> go.Figure:
         hovertemplate="%{x}: %{y} " + labels["member_states"] + "<br>%{customdata}<extra></extra>"))
     top = max(list(letters["member_states"]) + [1])
     _layout(fig, height=320, showlegend=False,
-            xaxis={"type": "category", "title": {"text": labels["year"]}},
-            yaxis={"title": {"text": labels["member_states"]}, "range": [0, top * 1.2], "gridcolor": LINE})
+            xaxis={"type": "category", "title": {"text": labels["year"]}, "automargin": True},
+            yaxis={"title": {"text": labels["member_states"]}, "range": [0, top * 1.2], "gridcolor": LINE,
+                   "automargin": True})
     return fig
 
 

@@ -1,0 +1,88 @@
+"""The chart builders are pure: a frame in, a plotly figure out, no database. And the plotly.js we serve
+is the one the Python package was built for."""
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.offline
+
+from initiatives import aggregates, charts
+from initiatives.choices import ASSESSMENT_LOOK, EXTRA_LOOK, KEY_ACTION_STATUS_LOOK, STAGE_LOOK
+
+STATIC = Path(__file__).resolve().parent.parent / "initiatives" / "static" / "initiatives"
+EXTRA_LABELS = {"not_bound": "not bound", "no_procedure": "no procedure", "no_record": "unknown"}
+
+
+def test_the_served_plotly_bundle_matches_the_python_package():
+    head = (STATIC / "vendor" / "plotly" / "plotly.min.js").read_text(encoding="utf-8")[:200]
+    assert re.search(r"plotly\.js v([\d.]+)", head)[1] == plotly.offline.get_plotlyjs_version()
+    assert (STATIC / "vendor" / "plotly" / "plotly.css").stat().st_size > 1000
+
+
+def test_status_bar_has_one_trace_per_status_coloured_like_the_badges():
+    counts = pd.DataFrame([{"initiative": 1, "initiative_title": "One", "delivered": 1, "stalled": 2, "total": 3}])
+    fig = charts.status_by_initiative_bar(counts, initiative_label="Initiative")
+    assert [trace.marker.color for trace in fig.data] == [KEY_ACTION_STATUS_LOOK["delivered"].colour,
+                                                          KEY_ACTION_STATUS_LOOK["stalled"].colour]
+    assert list(fig.data[1].x) == [2]
+    assert json.dumps(charts.figure_data(fig))  # plain JSON for json_script
+
+
+def test_timeline_marks_deadline_delivery_today_and_the_strategy_period():
+    frame = pd.DataFrame([{"id": 1, "initiative": 3, "initiative_title": "t", "code": "3", "short_title": "Study",
+                           "status": "delivered_late", "is_context_commitment": False, "deadline": date(2020, 1, 1),
+                           "deadline_precision": "year", "date": date(2021, 9, 1), "date_precision": "month"}])
+    rows = aggregates.timeline_rows(frame, date(2026, 1, 1))
+    events = pd.DataFrame([(1, date(2021, 9, 1), "month", "report", "Study published")],
+                          columns=aggregates.EVENT_COLUMNS)
+    fig = charts.timeline(rows, events, period_start=date(2020, 7, 24), period_end=date(2025, 12, 31),
+                          today=date(2026, 1, 1), labels={k: k for k in
+                                                          ("deadline", "delivered", "events", "today", "period")})
+    xs = [(trace.name, trace.mode, list(trace.x)) for trace in fig.data]
+    assert ("◇ deadline", "markers", ["2020-12-31"]) in xs
+    assert ("◉ delivered late", "markers", ["2021-09-01"]) in xs
+    assert ("◉ delivered late", "lines", ["2020-12-31", "2021-09-01", None]) in xs  # the delay bar
+    assert {shape.type for shape in fig.layout.shapes} == {"rect", "line"}
+    assert fig.layout.shapes[1].x0 == "2026-01-01"
+
+
+def test_map_colours_each_member_state_by_its_category_from_our_own_geojson():
+    summary = pd.DataFrame([
+        {"code": "DE", "name": "Germany", "iso_alpha3": "DEU", "stage_category": "reasoned_opinion"},
+        {"code": "DK", "name": "Denmark", "iso_alpha3": "DNK", "stage_category": "not_bound"},
+        {"code": "EL", "name": "Greece", "iso_alpha3": "GRC", "stage_category": "reasoned_opinion"}])
+    fig = charts.member_state_map(summary, category="stage_category", vocabulary="stage",
+                                  geojson_url="/static/geo.geojson", extra_labels=EXTRA_LABELS)
+    by_colour = {trace.colorscale[0][1]: list(trace.locations) for trace in fig.data}
+    assert by_colour == {STAGE_LOOK["reasoned_opinion"].colour: ["DEU", "GRC"],
+                         EXTRA_LOOK["not_bound"].colour: ["DNK"]}
+    assert all(trace.geojson == "/static/geo.geojson" for trace in fig.data)
+    assert fig.layout.geo.scope == "europe"
+
+
+def test_matrix_grid_uses_svg_squares_not_a_heatmap():
+    matrix = pd.DataFrame([
+        {"member_state": "DE", "name": "Germany", "article_id": 1, "article": 18, "title": "", "group": "victims",
+         "notification": "complete", "assessment": "conform"},
+        {"member_state": "DE", "name": "Germany", "article_id": 2, "article": 19, "title": "", "group": "victims",
+         "notification": "no_record", "assessment": "no_record"}])
+    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=EXTRA_LABELS, article_label="Art.")
+    assert {trace.type for trace in fig.data} == {"scatter"}
+    assert [trace.marker.color for trace in fig.data] == [ASSESSMENT_LOOK["conform"].colour,
+                                                          EXTRA_LOOK["no_record"].colour]
+
+
+def test_letters_bar_and_procedure_timeline_build_from_frames():
+    letters = pd.DataFrame([{"year": 2019, "first_letters": 23, "additional_letters": 0, "member_states": 23,
+                             "codes": ["AT", "BE"]}])
+    fig = charts.letters_by_year_bar(letters, labels={"member_states": "Member States", "year": "year"})
+    assert list(fig.data[0].y) == [23]
+    decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
+                               "month"),
+                              (7, "EL", "non_communication", None, 2, "reasoned_opinion", None, "day")],
+                             columns=aggregates.DECISION_COLUMNS)
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "unknown (non-communication)"}, date_label="on")
+    assert [list(trace.x) for trace in fig.data] == [["2014-01-01"]]  # undated decisions are left out
