@@ -280,7 +280,7 @@ EXTRA_LOOK = {
     "not_bound": Look("#FFFFFF", "⊘", _(
         "Not bound by Directive 2011/93/EU: Denmark does not take part in it, by its opt-out from justice "
         "and home affairs.")),
-    "no_procedure": Look("#E8E8E8", "–", _(
+    "no_procedure": Look("#C6DBEF", "–", _(
         "No infringement procedure about the Directive is recorded in the tracker's sources.")),
     "no_record": Look("#E8E8E8", "?", _(
         "Unknown: no published record says it.")),
