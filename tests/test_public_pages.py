@@ -1,0 +1,249 @@
+"""The public dashboards, as an anonymous visitor sees them, on the real, shipped data."""
+
+import csv
+import io
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from initiatives.choices import Stage
+from initiatives.models import (
+    Article,
+    Assessment,
+    Decision,
+    InfringementProcedure,
+    Initiative,
+    KeyAction,
+    KeyActionEvent,
+    LegalAct,
+    MemberState,
+    NationalMeasure,
+    Source,
+    TranspositionReport,
+)
+from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["overview", "initiative_list", "timeline", "member_state_list", "directive_matrix", "infringement_list",
+         "about"]
+
+
+def page(client, name, *args, query=""):
+    response = client.get(reverse(f"initiatives:{name}", args=args) + query)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_public_page_opens_for_an_anonymous_visitor_with_a_title_and_one_h1(client, name):
+    html = page(client, name)
+    assert html.count("<h1") == 1
+    assert "<title>" in html and "<main" in html
+    assert ' style="' not in html and "<style" not in html  # the CSP forbids inline styles
+
+
+def test_the_2019_letters_of_formal_notice_reach_23_member_states(client):
+    expected = "The 2019 letters of formal notice reach 23 Member States."
+    assert expected in page(client, "infringement_list")
+    assert expected in page(client, "overview")
+    assert expected in page(client, "about")
+
+
+def test_overview_shows_the_headline_figures_from_the_real_data(client):
+    html = page(client, "overview")
+    assert "of 27 Member States bound by Directive 2011/93/EU" in html
+    assert "Denmark" in html
+    assert "open infringement procedures, concerning 24 Member States" in html
+    assert "Latest published changes" in html and "Data last updated on" in html
+    assert 'data-plotly-figure="chart-progress-data"' in html
+
+
+def test_denmark_shows_as_not_bound(client):
+    assert "Denmark is not bound by Directive 2011/93/EU" in page(client, "member_state_detail", "DK")
+    html = page(client, "member_state_list")
+    assert "no (opt-out)" in html and "not bound (Denmark)" in html
+
+
+def test_a_month_precision_date_shows_as_a_month(client):
+    html = page(client, "member_state_detail", "EL")
+    assert "January 2014" in html
+    assert "1 January 2014" not in html
+    assert "September 2021" in page(client, "initiative_detail", 3)
+
+
+def test_initiatives_show_status_deadline_as_worded_and_computed_slippage(client):
+    html = page(client, "initiative_list")
+    assert "Deadline as worded" in html and "days late" in html
+    detail = page(client, "initiative_detail", 7)
+    assert "25 days late" in detail  # end of 2020 -> 25 January 2021
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/initiatives/9/", 404), ("/member-states/XX/", 404), ("/member-states/GRC/", 404),
+    ("/member-states/el/", 301), ("/infringements/?format=pdf", 404)])
+def test_bad_urls_give_404_not_500(client, url, status):
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("query", ["?year=abc", "?stage=nonsense", "?member_state=ZZ", "?state=maybe",
+                                   "?type=x&year=1800", "?page=99", "?sort=nonsense"])
+def test_nonsense_filter_values_give_an_explained_empty_result(client, query):
+    html = page(client, "infringement_list", query=query)
+    if "page" in query or "sort" in query:
+        return
+    assert "Some filter values are not valid" in html
+    assert "0 procedures match these filters." in html
+
+
+def test_infringement_filters_by_member_state_stage_type_state_and_year(client):
+    assert "2 procedures match" in page(client, "infringement_list", query="?member_state=EL")
+    assert "6 procedures match" in page(client, "infringement_list", query="?type=non_communication")
+    assert "1 procedure matches" in page(client, "infringement_list", query="?state=closed")
+    assert "5 procedures match" in page(client, "infringement_list", query="?stage=reasoned_opinion")
+    assert "23 procedures match" in page(client, "infringement_list", query="?year=2019")
+
+
+def test_timeline_and_matrix_filter_through_the_query_string(client):
+    html = page(client, "timeline", query="?status=delivered_late")
+    assert "EU Internet Forum expert process" in html and "Propose law requiring providers" not in html
+    assert "No key action matches these filters." in page(client, "timeline", query="?initiative=8&status=delivered")
+    html = page(client, "directive_matrix", query="?group=victims&measure=notification")
+    assert "Art. 18" in html and "Art. 3" not in html
+    assert "No article-by-article record has been published" in html
+
+
+def exported(client, fmt, query=""):
+    response = client.get(reverse("initiatives:infringement_list") + f"?format={fmt}{query}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="infringements.{fmt}"'
+    return response.content
+
+
+def test_exports_parse_back_into_the_same_rows_in_every_format(client):
+    query = "&type=non_conformity&sort=-latest_date"
+    rows = list(csv.DictReader(io.StringIO(exported(client, "csv", query).decode("utf-8"))))
+    expected = list(InfringementProcedure.objects.filter(type="non_conformity").values_list("infr_number",
+                                                                                              flat=True))
+    assert sorted(r["infr_number"] for r in rows) == sorted(n or "" for n in expected)
+    assert [r["latest_date"] for r in rows] == sorted((r["latest_date"] for r in rows), reverse=True)
+    as_json = json.loads(exported(client, "json", query))
+    assert [dict(r) for r in rows] == [{k: ("" if v is None else str(v)) for k, v in r.items()} for r in as_json]
+    sheet = openpyxl.load_workbook(io.BytesIO(exported(client, "xlsx", query))).active
+    values = list(sheet.values)
+    assert list(values[0]) == list(rows[0].keys())
+    assert [["" if v is None else str(v) for v in row] for row in values[1:]] == [list(r.values()) for r in rows]
+    greece = next(r for r in csv.DictReader(io.StringIO(exported(client, "csv", "&member_state=EL").decode())))
+    assert greece["opened"] == "2014-01"  # a month stays a month
+
+
+def test_every_orderable_column_sorts_both_ways(client, rf):
+    for name, table in [("infringement_list", ProcedureTable), ("timeline", KeyActionTable),
+                        ("member_state_list", MemberStateTable)]:
+        for column in table.base_columns:
+            if not table.base_columns[column].orderable:
+                continue
+            for sort in (column, f"-{column}"):
+                assert client.get(reverse(f"initiatives:{name}") + f"?sort={sort}").status_code == 200, sort
+
+
+def test_member_state_page_shows_published_reports_and_assessments_when_they_exist(client):
+    greece = MemberState.objects.get(code="EL")
+    article = Article.objects.get(legal_act__celex="32011L0093", number=18)
+    measure = NationalMeasure.objects.create(member_state=greece, title="Law on child protection", reference="L 1/2020")
+    report = TranspositionReport.objects.create(member_state=greece, article=article, status="partial",
+                                                date=date(2024, 3, 1), date_precision="month")
+    report.measures.add(measure)
+    Assessment.objects.create(member_state=greece, article=article, status="non_conform", date=date(2024, 1, 1),
+                              date_precision="year")
+    html = page(client, "member_state_detail", "EL")
+    assert "partially notified" in html and "as of March 2024" in html
+    assert "non-conform" in html and "L 1/2020" in html
+    assert "unknown: no report" in html  # the other 29 articles
+    matrix = page(client, "directive_matrix", query="?group=victims")
+    assert "1 of 104 cells" in matrix  # 26 bound Member States x 4 articles on victims
+
+
+def add_data(n):
+    """n more of everything the pages list: procedures with two decisions, key actions with an event,
+    published reports and assessments (with measures and sources) for Germany."""
+    source = Source.objects.create(citation="Test source https://example.org/x", url="https://example.org/x")
+    initiative = Initiative.objects.get(number=1)
+    act = LegalAct.objects.get(celex="32011L0093")
+    germany = MemberState.objects.get(code="DE")
+    bound = list(MemberState.objects.bound())
+    articles = list(Article.objects.filter(legal_act=act).order_by("number"))
+    for i in range(n):
+        procedure = InfringementProcedure.objects.create(member_state=bound[i % len(bound)], type="non_conformity",
+                                                         legal_act=act, infr_number=f"INFR(2030){1000 + i}")
+        procedure.sources.add(source)
+        procedure.articles.add(articles[i])
+        for position, stage in enumerate([Stage.LETTER_OF_FORMAL_NOTICE, Stage.REASONED_OPINION], start=1):
+            decision = Decision.objects.create(procedure=procedure, position=position, stage=stage,
+                                               date=date(2030, position, 1), date_precision="month")
+            decision.sources.add(source)
+        action = KeyAction.objects.create(initiative=initiative, code=f"t{i}", short_title=f"Test action {i}",
+                                          statement="s", section_reference="x", lead_actor="commission",
+                                          deadline_wording="end of 2021", deadline=date(2021, 1, 1),
+                                          deadline_precision="year", status="in_progress")
+        action.sources.add(source)
+        event = KeyActionEvent.objects.create(key_action=action, kind="other", date=date(2022, 1, 1),
+                                              description=f"Event {i}")
+        event.sources.add(source)
+        measure = NationalMeasure.objects.create(member_state=germany, title=f"Act {i}", reference=f"BGBl {i}")
+        report = TranspositionReport.objects.create(member_state=germany, article=articles[i], status="complete",
+                                                    date=date(2024, 1, 1))
+        report.measures.add(measure)
+        report.sources.add(source)
+        assessment = Assessment.objects.create(member_state=germany, article=articles[i], status="conform",
+                                               date=date(2024, 1, 1))
+        assessment.sources.add(source)
+
+
+# What each page asks the database, named query by query. The same number with 1 and 10 more of everything.
+QUERIES = {
+    # 1 strategy, 2 key actions (.values), 3 events, 4 Member States, 5 procedures with_state(), 6 decisions,
+    # 7-10 latest history of key actions, events, decisions, initiatives
+    ("overview", ()): 10,
+    # 1 initiatives + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 strategy
+    ("initiative_list", ()): 6,
+    # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources
+    ("initiative_detail", (1,)): 5,
+    # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
+    # 5 key actions for the table (initiative joined)
+    ("timeline", ()): 5,
+    # 1 Member States, 2 procedures with_state(), 3 decisions, 4 assessments, 5 reports, 6 count of articles
+    ("member_state_list", ()): 6,
+    # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
+    # 6 assessments, 7 their sources, 8 procedures with_state() + legal act, 9 their sources, 10 their
+    # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures
+    ("member_state_detail", ("DE",)): 14,
+    # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments
+    ("directive_matrix", ()): 4,
+    # 1 count for the paginator, 2 decisions for the chart, 3 Member State <select> options,
+    # 4 one page of procedures with_state() + first decision + Member State
+    ("infringement_list", ()): 4,
+    # 1 procedures, 2 decisions, 3-6 latest history (key actions, events, decisions, initiatives),
+    # 7 key actions, 8 count of reports, 9 count of assessments, 10 count of sources, 11 strategy
+    ("about", ()): 11,
+}
+
+
+@pytest.mark.parametrize("n", [1, 10])
+@pytest.mark.parametrize("name, args", list(QUERIES))
+def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, n, name, args):
+    add_data(n)
+    with django_assert_num_queries(QUERIES[(name, args)]):
+        assert client.get(reverse(f"initiatives:{name}", args=args)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_export_query_count_does_not_grow_with_the_data(client, django_assert_num_queries, n):
+    add_data(n)
+    # 1 count for the paginator (the table is built before the export), 2 decisions for the chart,
+    # 3 every matching procedure with_state() + first decision + Member State
+    with django_assert_num_queries(3):
+        assert client.get(reverse("initiatives:infringement_list") + "?format=csv").status_code == 200
