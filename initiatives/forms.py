@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.choices import NotificationStatus, ReviewState, Stage
-from initiatives.dates import ACCEPTED_FORMS, DateParseError, PartialDate, Precision
+from initiatives.choices import NotificationStatus, Stage
+from initiatives.dates import DateParseError, PartialDate, Precision
 from initiatives.models import (
     Assessment,
     Decision,
@@ -43,8 +43,7 @@ class PartialDateField(forms.CharField):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "autocomplete": "off",
-                      "class": "date-input", "size": 12})
+        attrs.update({"autocomplete": "off", "class": "date-input", "size": 12})
         return attrs
 
     def prepare_value(self, value):
@@ -67,9 +66,6 @@ class PartialDateField(forms.CharField):
         if value is not None and not self.allow_future and value.start > timezone.localdate():
             raise ValidationError(_("%(date)s is in the future: an actual date cannot be."),
                                   code="future", params={"date": value.display()})
-
-
-ACCEPTED_FORMS_HELP = ACCEPTED_FORMS  # re-exported for templates and tests
 
 
 class SourcesField(forms.CharField):
@@ -106,7 +102,7 @@ class SourcesField(forms.CharField):
 class TrackedFormMixin(forms.Form):
     """The version token (hidden) and the optional reason for the change, both kept in the history."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(label=_("Reason for the change (optional)"), max_length=REASON_LIMIT, required=False,
                              help_text=_("Kept in the record's history, with your name and the time."))
 
@@ -245,6 +241,8 @@ class DecisionForm(PreciseDateFormMixin, forms.ModelForm):
         self.last_position = max((d.position for d in decisions), default=0)
         self.instance.position = self.last_position + 1
         self.initial.setdefault("after_position", self.last_position)
+        if "stage" in self.fields:  # closing has its own form
+            self.fields["stage"].choices = [c for c in self.fields["stage"].choices if c[0] != Stage.CLOSED]
 
     def clean_sources(self):
         citations = self.cleaned_data["sources"]
@@ -303,7 +301,9 @@ class LiaisonReportForm(PreciseDateFormMixin, forms.ModelForm):
     precise_dates = {"measure_date": "measure_date_precision"}
 
     member_state = forms.CharField(widget=forms.HiddenInput, max_length=2)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    measure_url = forms.URLField(label=_("Link to the measure"), max_length=500, required=False,
+                                 assume_scheme="https")
     measure_date = PartialDateField(label=_("Date of the measure"), required=False, allow_future=False,
                                     help_text=_("For example 2015-03-02, or 2015-03 when only the month is known."))
 
@@ -342,13 +342,10 @@ class ReviewForm(forms.Form):
     review_comment = forms.CharField(label=_("Comment for the liaison"), required=False, max_length=4000,
                                      widget=forms.Textarea(attrs={"rows": 3}),
                                      help_text=_("Required when you return the report."))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == self.RETURN and not cleaned.get("review_comment", "").strip():
             self.add_error("review_comment", _("Say what the liaison should change."))
         return cleaned
-
-
-REVIEWABLE_STATES = (ReviewState.SUBMITTED,)

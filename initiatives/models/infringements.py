@@ -168,8 +168,8 @@ class Decision(PreciseDateMixin, SourcedFact):
 
     def clean(self):
         self.clean_date_precision()
-        if self.procedure_id is None or self.position is None:
-            return
+        if self.procedure_id is None or self.position is None or self.stage not in Stage.values:
+            return  # the missing or unknown field has its own error
         siblings = [d for d in self.procedure.decisions.all() if d.pk != self.pk and d.position != self.position]
         steps = sorted([*siblings, self], key=lambda d: d.position)
         errors = sequence_errors([(d.stage, d.when) for d in steps], self.procedure.type)

@@ -25,6 +25,8 @@ from .staff import directive_articles
 class LiaisonHomeView(RedirectView):
     """/liaison/ sends a liaison to their own Member State's workspace."""
 
+    http_method_names = ["get", "head", "options"]
+
     def get_redirect_url(self, *args, **kwargs):
         return reverse("initiatives:liaison_member_state", args=[self.member_state.code])
 
