@@ -1,0 +1,93 @@
+"""Each public page in Chromium: it opens with no console error and no request to another origin, and its
+charts are drawn (plotly.js from our static files, the map's geometry too)."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_page(page, path):
+    response = page.goto(path)
+    assert response.status == 200, f"{path} answered {response.status}"
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def drawn_charts(page):
+    page.wait_for_selector(".chart-drawn .main-svg", state="attached", timeout=10_000)
+    return page.locator(".chart-drawn").count()
+
+
+def test_overview_draws_its_progress_chart_and_compact_timeline(page):
+    open_page(page, "/")
+    assert "Overview" in page.title()
+    assert drawn_charts(page) == 2
+    assert page.locator("#chart-progress .main-svg").count() >= 1
+    assert page.get_by_text("The 2019 letters of formal notice reach 23 Member States.").is_visible()
+
+
+def test_initiative_list_opens(page):
+    open_page(page, "/initiatives/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Initiatives and their key actions"
+    assert page.locator("table.data-table").count() == 8
+
+
+def test_initiative_detail_opens(page):
+    open_page(page, "/initiatives/7/")
+    assert page.get_by_text("25 days late").is_visible()
+
+
+def test_timeline_draws_the_gantt_with_a_today_line(page):
+    open_page(page, "/timeline/?kind=key_action")
+    assert drawn_charts(page) == 1
+    assert page.locator("#chart-timeline .shapelayer path").count() >= 2  # the strategy period and today
+    page.get_by_label("Status").select_option("delivered_late")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state("networkidle")
+    assert "status=delivered_late" in page.url
+
+
+def test_member_state_map_is_drawn_from_our_own_geometry(page):
+    geometry = []
+    page.on("response", lambda r: geometry.append(r.url) if r.url.endswith((".geojson", ".json")) else None)
+    open_page(page, "/member-states/")
+    assert drawn_charts(page) == 1
+    page.wait_for_selector("#chart-map .choropleth path", state="attached", timeout=10_000)
+    assert page.locator("#chart-map .choropleth path").count() >= 27
+    assert any(url.endswith("/eu27_50m.geojson") for url in geometry)
+    assert any(url.endswith("/europe_110m.json") for url in geometry)
+
+
+def test_member_state_detail_draws_its_procedures(page):
+    open_page(page, "/member-states/EL/")
+    assert drawn_charts(page) == 1
+    assert page.get_by_text("January 2014").first.is_visible()
+
+
+def test_directive_matrix_draws_the_grid(page):
+    open_page(page, "/directive/?group=victims")
+    assert drawn_charts(page) == 1
+    assert page.locator("#chart-matrix .scatterlayer .point").count() == 27 * 4
+
+
+def test_infringement_register_draws_the_letters_chart_and_filters(page):
+    open_page(page, "/infringements/")
+    assert drawn_charts(page) == 1
+    page.get_by_label("Member State").select_option("EL")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("2 procedures match these filters.").is_visible()
+
+
+def test_about_opens(page):
+    open_page(page, "/about/")
+    assert page.get_by_role("heading", name="What is unknown").is_visible()
+
+
+def test_pages_work_with_javascript_off(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/member-states/")
+    assert page.get_by_text("The chart needs JavaScript").is_visible()
+    assert page.locator("table.data-table tbody tr").count() == 27
+    context.close()
