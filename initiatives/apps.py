@@ -6,3 +6,8 @@ class InitiativesConfig(AppConfig):
     name = "initiatives"
     verbose_name = _("Strategy tracker")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from initiatives import caching
+
+        caching.connect_signals()  # every change to the data makes the cached public pages stale

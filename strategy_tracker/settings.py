@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "initiatives.caching.PageCacheMiddleware",  # last: a cached page still gets every header above
 ]
 
 ROOT_URLCONF = "strategy_tracker.urls"

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from initiatives import caching
 from initiatives.choices import (
     AssessmentStatus,
     Confidence,
@@ -308,6 +309,7 @@ class Command(BaseCommand):
             if not MemberState.objects.exists():
                 load_reference_frame()
             counts = Generator(multiplier, seed).run()
+        caching.invalidate()  # bulk writes send no signals
         self.stdout.write(f"Synthetic data x{multiplier} (labelled '{SYNTHETIC_LABEL}') in {name}:")
         for what, count in counts.items():
             self.stdout.write(f"  {what}: {count}")

@@ -1,0 +1,122 @@
+"""Whole-page cache for anonymous visitors of the public pages, invalidated on every change to the data.
+
+PageCacheMiddleware (last in settings.MIDDLEWARE, so every outer middleware still adds its headers to a
+cached page) keeps the rendered response of the public HTML pages listed in CACHED_PAGES, for
+settings.PAGE_CACHE_SECONDS, when the request carries no session or messages cookie and no query string, and
+the response sets no cookie and used no CSRF token. Each stored page carries the generation token it was
+rendered under; any save, delete or many-to-many change of a model of this app replaces the token (signals
+connected in apps.py), so the next request renders afresh. Writes that bypass signals (QuerySet.update(),
+bulk_create()) must call invalidate().
+
+Across gunicorn workers the token must live in a shared cache: PAGE_CACHE_SECONDS is 0 (off) unless
+REDIS_URL is set (settings.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "page-cache:generation"
+CACHED_PAGES = {
+    "initiatives:overview", "initiatives:initiative_list", "initiatives:initiative_detail", "initiatives:timeline",
+    "initiatives:member_state_list", "initiatives:member_state_detail", "initiatives:directive_matrix",
+    "initiatives:infringement_list", "initiatives:about",
+}
+APP_LABEL = "initiatives"
+logger = logging.getLogger(__name__)
+
+
+def new_generation() -> str:
+    token = uuid.uuid4().hex
+    cache.add(GENERATION_KEY, token, None)  # if another process got there first, its token wins
+    return cache.get(GENERATION_KEY) or token
+
+
+def invalidate(**_signal_arguments) -> None:
+    """Make every cached page stale at once: the next request for each renders it afresh."""
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # a cache outage must not fail the write; pages in it expire by PAGE_CACHE_SECONDS
+        logger.exception("page cache: could not invalidate")
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label == APP_LABEL:
+        invalidate()
+
+
+def _on_m2m_change(sender, instance, action, **kwargs):
+    if action.startswith("post_") and instance._meta.app_label == APP_LABEL:
+        invalidate()
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_change, dispatch_uid="page-cache-save")
+    post_delete.connect(_on_change, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="page-cache-m2m")
+
+
+def page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return f"page:{language}:{request.method}:{path}"
+
+
+def cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in CACHED_PAGES
+
+
+def cacheable_response(request, response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "private" not in control and "no-store" not in control)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if seconds <= 0 or not cacheable_request(request):
+            return self.get_response(request)
+        key = page_key(request)
+        try:
+            # One round trip: the current generation and the stored (generation, page) pair.
+            found = cache.get_many([GENERATION_KEY, key])
+            token = found.get(GENERATION_KEY) or new_generation()
+        except Exception:  # the cache is down: serve the page uncached rather than fail
+            logger.exception("page cache: unreachable")
+            return self.get_response(request)
+        stored = found.get(key)
+        if stored is not None and stored[0] == token:
+            cached = stored[1]
+            patch_vary_headers(cached, ["Cookie"])  # as if the session had been looked at, like a rendered page
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if cacheable_response(request, response):
+            try:
+                # Stored under the generation read before rendering: a change made meanwhile makes it stale.
+                cache.set(key, (token, response), seconds)
+            except Exception:
+                logger.exception("page cache: could not store %s", request.path)
+            response["X-Page-Cache"] = "miss"
+        return response

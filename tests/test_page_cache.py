@@ -1,0 +1,75 @@
+"""The page cache (initiatives/caching.py): anonymous visitors of the public pages get a stored copy, until
+any change to the data; logged-in users, query strings and forms with a CSRF token are never stored."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from initiatives.models import KeyAction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+def test_without_page_cache_seconds_nothing_is_stored(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    assert "X-Page-Cache" not in client.get("/")
+
+
+def test_a_second_anonymous_visit_to_the_overview_is_served_from_the_cache(client, page_cache,
+                                                                            django_assert_num_queries):
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_change_to_the_data_is_on_the_page_at_the_next_visit(client, page_cache):
+    client.get("/")
+    action = KeyAction.objects.order_by("id").first()
+    action.short_title = "A title changed a moment ago"
+    action.save()
+    response = client.get(reverse("initiatives:initiative_detail", args=[action.initiative.number]))
+    assert response["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_change_to_the_sources_of_a_fact_also_invalidates(client, page_cache):
+    client.get("/")
+    action = KeyAction.objects.order_by("id").first()
+    action.sources.clear()
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_logged_in_user_is_never_served_a_stored_page(client, page_cache, staff_user):
+    client.get("/")
+    client.force_login(staff_user)
+    response = client.get("/")
+    assert "X-Page-Cache" not in response
+    assert "Log out staff" in response.content.decode()
+
+
+def test_a_query_string_is_rendered_each_time(client, page_cache):
+    client.get("/infringements/?member_state=DE")
+    assert "X-Page-Cache" not in client.get("/infringements/?member_state=DE")
+
+
+def test_the_login_form_with_its_csrf_token_is_never_stored(client, page_cache):
+    client.get(reverse("login"))
+    assert "X-Page-Cache" not in client.get(reverse("login"))
+
+
+def test_the_api_is_not_page_cached(client, page_cache):
+    client.get("/healthz")
+    assert "X-Page-Cache" not in client.get("/healthz")
