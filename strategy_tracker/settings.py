@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "initiatives.dates.Precision"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "initiatives.api.schema.add_error_responses"],
 }
 
 # Where the shipped, sourced data lives (copied from the research folder, see fixtures/data/README.md).

@@ -101,9 +101,9 @@ def test_the_event_export_rebuilds_the_same_events_from_nothing():
 
 
 def make_reports():
-    text = ("member_state_code,article,status,as_of,source_url_or_ref,confidence,comment\n"
-            "DE,27,complete,2024-05,https://example.org/de ; COM(2016) 871,high,+ notified in 2015\n"
-            "FR,25,partial,2024-Q1,COM(2016) 872,medium,\n").encode()
+    text = (b"member_state_code,article,status,as_of,source_url_or_ref,confidence,comment\n"
+            b"DE,27,complete,2024-05,https://example.org/de ; COM(2016) 871,high,+ notified in 2015\n"
+            b"FR,25,partial,2024-Q1,COM(2016) 872,medium,\n")
     assert run_import("transposition", text, "reports.csv", dry_run=False).ok
 
 

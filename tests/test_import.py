@@ -116,7 +116,7 @@ def test_a_status_change_through_events_counts_as_an_update(tmp_path, capsys):
 
 
 def test_a_liaison_import_rejects_rows_about_another_member_state(liaison_de):
-    text = ("member_state_code,article,status\nDE,27,none\nFR,27,none\n").encode()
+    text = (b"member_state_code,article,status\nDE,27,none\nFR,27,none\n")
     result = run_import("liaison_transposition", text, "mine.csv", dry_run=False,
                         member_state=liaison_de.liaison.member_state)
     assert [(e.line, e.column) for e in result.errors] == [(3, "member_state_code")]
@@ -125,8 +125,8 @@ def test_a_liaison_import_rejects_rows_about_another_member_state(liaison_de):
 
 
 def test_a_liaison_import_saves_drafts_for_review_not_public_reports(liaison_de):
-    text = ("member_state_code,article,status,measure_title,measure_reference,measure_date\n"
-            "DE,27,complete,Strafgesetzbuch,BGBl. I S. 10,2015-01\nDE,18,none,,,\n").encode()
+    text = (b"member_state_code,article,status,measure_title,measure_reference,measure_date\n"
+            b"DE,27,complete,Strafgesetzbuch,BGBl. I S. 10,2015-01\nDE,18,none,,,\n")
     result = run_import("liaison_transposition", text, "mine.csv", dry_run=False,
                         member_state=liaison_de.liaison.member_state)
     assert result.ok and result.created == 2
@@ -137,7 +137,7 @@ def test_a_liaison_import_saves_drafts_for_review_not_public_reports(liaison_de)
 
 
 def test_a_liaison_report_naming_no_measure_for_a_notified_article_is_rejected(liaison_de):
-    text = "member_state_code,article,status\nDE,27,complete\n".encode()
+    text = b"member_state_code,article,status\nDE,27,complete\n"
     result = run_import("liaison_transposition", text, "mine.csv", dry_run=True,
                         member_state=liaison_de.liaison.member_state)
     assert {(e.line, e.column) for e in result.errors} == {(2, "measure_title"), (2, "measure_reference")}

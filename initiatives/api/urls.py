@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", views.DocsView.as_view(url_name="initiatives:api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
+    re_path(r"^api/(?P<rest>.*)$", views.not_found),
 ]

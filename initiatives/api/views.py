@@ -29,7 +29,7 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     throttle_classes = [AnonymousThrottle]
     filter_backends = [DjangoFilterBackend]
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = r"[^/]+"  # anything: a malformed id gets the API's JSON 404, not the site's HTML page
 
 
 def _list_and_detail(noun: str, plural: str, how: str = ""):
@@ -83,7 +83,6 @@ class MemberStateViewSet(ReadOnly):
     serializer_class = serializers.MemberStateSerializer
     filterset_class = filters.MemberStateFilter
     lookup_field = "code"
-    lookup_value_regex = r"[A-Za-z]{2}"
 
     def get_queryset(self):
         return MemberState.objects.select_related("bound_source").order_by("protocol_order")
@@ -149,6 +148,13 @@ class DecisionViewSet(ReadOnly):
         return Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
             "procedure__member_state").prefetch_related("sources").order_by(
             "procedure__member_state__protocol_order", "procedure_id", "position")
+
+
+def not_found(request, rest=""):
+    """Any other address under /api/: a JSON 404, like the API's own."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 class DocsView(SpectacularSwaggerSplitView):

@@ -1,0 +1,36 @@
+"""Schemathesis against our own OpenAPI schema: generated requests (valid and invalid parameters) to every
+operation never get a server error, and every response matches the schema. Bounded: API_FUZZ_EXAMPLES
+examples per operation (default 15); `make fuzz-api` runs it with more."""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "15"))
+
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    settings.API_ANON_RATE = "1000000/minute"
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+def test_no_generated_request_gets_a_server_error(case):
+    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance, content_type_conformance,
+                                   status_code_conformance])
