@@ -27,23 +27,23 @@ SOURCE_LIMIT = Source._meta.get_field("citation").max_length
 REASON_LIMIT = 100  # simple-history's history_change_reason
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
     """A date known to a day, a month, a quarter or a year; cleans to a PartialDate (or None)."""
 
+    widget = forms.TextInput
     default_error_messages = {
         "invalid": _("“%(value)s” is not a date. Write it as YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY, "
                      "for example 2014-01-27, 2014-01, 2021-Q2 or 2020."),
     }
 
     def __init__(self, *, allow_future=True, **kwargs):
-        kwargs.setdefault("max_length", 10)
         kwargs.setdefault("help_text", _("For example 2014-01-27, 2014-01 (month known), 2021-Q2 or 2020."))
         self.allow_future = allow_future
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"autocomplete": "off", "class": "date-input", "size": 12})
+        attrs.update({"autocomplete": "off", "class": "date-input", "size": 12, "maxlength": 10})
         return attrs
 
     def prepare_value(self, value):
@@ -52,20 +52,28 @@ class PartialDateField(forms.CharField):
         return value
 
     def to_python(self, value):
-        text = super().to_python(value).strip()
+        if isinstance(value, PartialDate):
+            return value
+        text = str(value or "").strip()
         if not text:
             return None
         try:
             return PartialDate.parse(text)
         except DateParseError as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid",
-                                  params={"value": text}) from error
+                                  params={"value": text[:40]}) from error
 
     def validate(self, value):
         super().validate(value)
         if value is not None and not self.allow_future and value.start > timezone.localdate():
             raise ValidationError(_("%(date)s is in the future: an actual date cannot be."),
                                   code="future", params={"date": value.display()})
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(data) != self.to_python(initial)
+        except ValidationError:
+            return True
 
 
 class SourcesField(forms.CharField):
