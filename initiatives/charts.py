@@ -144,10 +144,15 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
     fig.add_shape(type="line", xref="x", yref="paper", x0=today.isoformat(), x1=today.isoformat(), y0=0, y1=1,
                   line={"color": INK, "width": 1.5, "dash": "dash"})
     fig.add_annotation(x=today.isoformat(), y=1, xref="x", yref="paper", text=labels["today"], showarrow=False,
-                       xanchor="left", yanchor="bottom", font={"size": 12, "color": INK})
+                       xanchor="right", yanchor="bottom", font={"size": 12, "color": INK})
     fig.add_annotation(x=period_start.isoformat(), y=1, xref="x", yref="paper", text=labels["period"],
                        showarrow=False, xanchor="left", yanchor="bottom", font={"size": 12, "color": MUTED})
-    _layout(fig, height=140 + height_per_row * max(len(order), 1),
+    today_note = fig.layout.annotations[0].to_plotly_json()
+    # On a phone (js/charts.js applies `meta.narrow` below 640 px) rows are named by their code only.
+    narrow = {"yaxis": {"tickmode": "array", "tickvals": order,
+                        "ticktext": [f"{row.initiative}/{row.code}" for row in rows.itertuples()]},
+              "xaxis": {"dtick": "M24", "tickformat": "%Y"}, "annotations": [today_note]}
+    _layout(fig, height=140 + height_per_row * max(len(order), 1), meta={"narrow": narrow},
             margin={"l": 10, "r": 10, "t": 26, "b": 10},
             xaxis={"type": "date", "range": [start.isoformat(), end.isoformat()], "gridcolor": LINE,
                    "automargin": True},
@@ -178,7 +183,8 @@ def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: st
             colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=False,
             marker={"line": {"color": INK, "width": 0.7}},
             hovertemplate="%{text}: " + label(vocabulary, value, extra_labels) + "<extra></extra>"))
-    _layout(fig, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)
+    _layout(fig, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+            meta={"narrow": {"height": 420}})
     fig.update_geos(scope="europe", resolution=110, projection={"type": "mercator"},
                     lataxis={"range": [33, 71]}, lonaxis={"range": [-25, 38]}, showcountries=True,
                     countrycolor="#9aa3ad", showland=True, landcolor="#fafafa", showocean=True,

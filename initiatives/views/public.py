@@ -322,7 +322,7 @@ class MemberStateDetailView(TemplateView):
         chart = None
         if procedures:
             frame = aggregates.decision_frame(member_state.code)
-            names = {p.pk: procedure_name(p) for p in procedures}
+            names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
             chart = Chart(
                 "chart-procedures", _g("Decisions over time"),
                 _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
@@ -341,9 +341,9 @@ class MemberStateDetailView(TemplateView):
             reported=len(reports), assessed=len(assessments), **kwargs)
 
 
-def procedure_name(procedure) -> str:
+def procedure_name(procedure, *, separator=" ") -> str:
     number = procedure.infr_number or _g("INFR number unknown")
-    return f"{number} ({procedure.get_type_display()})"
+    return f"{number}{separator}({procedure.get_type_display()})"
 
 
 # --- The Directive: Member State x article ----------------------------------------------------------------------

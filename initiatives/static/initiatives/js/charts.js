@@ -21,9 +21,19 @@
       return;
     }
     var figure = JSON.parse(source.textContent);
+    var layout = figure.layout || {};
+    var narrow = layout.meta && layout.meta.narrow;
+    if (narrow && element.clientWidth < 640) {
+      // A figure may carry a lighter layout for phones: objects merge, lists and numbers replace.
+      Object.keys(narrow).forEach(function (key) {
+        var value = narrow[key];
+        var replace = Array.isArray(value) || value === null || typeof value !== "object";
+        layout[key] = replace ? value : Object.assign({}, layout[key], value);
+      });
+    }
     element.textContent = "";
     element.classList.add("chart-drawn");
-    window.Plotly.newPlot(element, figure.data || [], figure.layout || {}, config(element));
+    window.Plotly.newPlot(element, figure.data || [], layout, config(element));
   }
 
   function drawAll() {
