@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data demo lint check serve fuzz-api clean
+.PHONY: run test install migrate data demo lint check serve fuzz-api bench loadtest wrk clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,28 @@ lint: install
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production mode: DEBUG off (SECRET_KEY and ALLOWED_HOSTS required), hashed and compressed static files,
+# migrations, then gunicorn (gunicorn.conf.py) on $(HOST):$(PORT). DATABASE_URL, REDIS_URL as in README.
+serve: export DEBUG := false
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+# wrk (Debian's package) drives the benchmark and the load test.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@command -v wrk >/dev/null
+
+# Synthetic data at 1x and 50x in databases of their own, then queries, times and load; see bench/README.md.
+bench: install wrk
+	$(BIN)/python -m bench.run
+
+# 30 s, 16 connections, loopback only: fails on any error or non-2xx answer.
+loadtest: install wrk
+	$(BIN)/python -m bench.loadtest
 
 # Schemathesis against the API's own OpenAPI schema, longer than the bounded run in the test suite.
 fuzz-api: install

@@ -1,0 +1,225 @@
+"""`make bench`: synthetic data at 1x and 50x the real volume, each in a database of its own; SQL queries and
+median server time of every page and API list endpoint at both sizes; then gunicorn under wrk (loopback only)
+for the overview and the register against a trivial Django view. Prints a table; writes bench-results/bench.json.
+
+Environment: BENCH_DATABASE_URL (default: SQLite files in bench-results/; a postgres://.../NAME URL makes
+NAME_1x and NAME_50x, dropped and created afresh), BENCH_SIZES (default "1,50"), BENCH_RUNS (timed requests
+per URL, default 15), BENCH_DURATION (seconds of wrk per URL, default 10), BENCH_CONNECTIONS (default 16),
+BENCH_WORKERS (gunicorn workers, default 2 per core + 1), BENCH_REDIS_URL (default redis://127.0.0.1:6379/0
+when Redis answers there; "" for none).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.server import ROOT, gunicorn, production_env
+
+RESULTS = ROOT / "bench-results"
+LOAD_PATHS = {"trivial": "/bench/trivial/", "overview": "/", "register": "/infringements/"}
+TARGET_RATIO = 1.3
+TARGET_THROUGHPUT_SHARE = 0.5
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def database_url(size: int) -> str:
+    base = os.environ.get("BENCH_DATABASE_URL", "")
+    if not base:
+        return f"sqlite:///{RESULTS / f'bench-{size}x.sqlite3'}"
+    parts = urlsplit(base)
+    if parts.scheme.startswith("postgres"):
+        return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{size}x"))
+    raise SystemExit("BENCH_DATABASE_URL must be a postgres:// URL (or unset for SQLite files)")
+
+
+def fresh_database(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        Path(parts.path).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def redis_url() -> str:
+    url = os.environ.get("BENCH_REDIS_URL")
+    if url is not None:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
+
+
+def bench_env(size: int, **extra: str) -> dict[str, str]:
+    settings = {"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": database_url(size),
+                "STATIC_ROOT": str(RESULTS / "static"), "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+                "PAGE_CACHE_SECONDS": "0"}
+    return production_env(**{**settings, **extra})
+
+
+def run(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare(size: int) -> None:
+    url = database_url(size)
+    log(f"== {size}x: a fresh database ({url}), migrations, synthetic data")
+    fresh_database(url)
+    env = bench_env(size)
+    run(env, "manage.py", "migrate", "--noinput", "-v0")
+    run(env, "manage.py", "make_synthetic_data", "--multiplier", str(size))
+
+
+def measure(size: int) -> dict:
+    log(f"== {size}x: SQL queries and median server time, in process")
+    out = RESULTS / f"measure-{size}x.json"
+    run(bench_env(size), "-m", "bench.measure", str(out))
+    return json.loads(out.read_text())
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> dict:
+    def number(pattern):
+        match = re.search(pattern, output)
+        return float(match[1]) if match else 0.0
+
+    latency = {f"p{p}": float(value) * UNITS[unit]
+               for p, value, unit in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
+    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    return {"requests_per_s": number(r"Requests/sec:\s+([\d.]+)"), "requests": int(number(r"(\d+) requests in")),
+            "p50_ms": round(latency.get("p50", 0.0), 2), "p99_ms": round(latency.get("p99", 0.0), 2),
+            "errors": socket_errors + int(number(r"Non-2xx or 3xx responses: (\d+)"))}
+
+
+def wrk(url: str, duration: int, connections: int) -> dict:
+    threads = min(2, connections)
+    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+                            capture_output=True, text=True, check=True)
+    return parse_wrk(result.stdout)
+
+
+def load(size: int) -> dict:
+    duration = int(os.environ.get("BENCH_DURATION", "10"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+    workers = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+    redis = redis_url()
+    extra = {"REDIS_URL": redis, "CACHE_KEY_PREFIX": f"bench-{size}x-{os.getpid()}-{time.time_ns()}",
+             "PAGE_CACHE_SECONDS": "300"} if redis else {}
+    log(f"== {size}x: gunicorn ({workers} workers{', Redis cache' if redis else ', no shared cache'}) under wrk, "
+        f"{connections} connections, {duration} s per URL")
+    results = {}
+    with gunicorn(bench_env(size, **extra), workers=workers, log=RESULTS / f"gunicorn-{size}x.log") as base:
+        for name, path in LOAD_PATHS.items():
+            subprocess.run(["curl", "-s", "-o", "/dev/null", base + path], check=False)  # first render, if cached
+            results[name] = {"path": path, **wrk(base + path, duration, connections)}
+    return {"workers": workers, "connections": connections, "duration_s": duration, "redis": bool(redis),
+            "urls": results}
+
+
+def summarise(sizes: list[int], measured: dict[int, dict], loaded: dict[int, dict]) -> dict:
+    small, large = sizes[0], sizes[-1]
+    rows = []
+    by_path = {size: {row["path"]: row for row in measured[size]["results"]} for size in sizes}
+    for path, first in by_path[small].items():
+        last = by_path[large].get(path, {})
+        row = {"path": path}
+        for size in sizes:
+            found = by_path[size].get(path, {})
+            row[f"status_{size}x"] = found.get("status")
+            row[f"queries_{size}x"] = found.get("queries")
+            row[f"median_ms_{size}x"] = found.get("median_ms")
+        if first.get("status") == 200 and last.get("status") == 200:
+            row["queries_equal"] = first["queries"] == last["queries"]
+            row["time_ratio"] = round(last["median_ms"] / first["median_ms"], 2)
+            row["time_ratio_ok"] = row["time_ratio"] <= TARGET_RATIO
+        rows.append(row)
+    throughput = {}
+    for size, result in loaded.items():
+        trivial = result["urls"]["trivial"]["requests_per_s"] or 1.0
+        throughput[f"{size}x"] = {name: round(found["requests_per_s"] / trivial, 2)
+                                  for name, found in result["urls"].items() if name != "trivial"}
+    measured_rows = [row for row in rows if "queries_equal" in row and row["path"] != "/bench/trivial/"]
+    return {
+        "pages": rows,
+        "throughput_share_of_trivial": throughput,
+        "targets": {
+            "query_counts_equal": all(row["queries_equal"] for row in measured_rows),
+            f"time_ratio_{large}x_over_{small}x_at_most_{TARGET_RATIO}": all(row["time_ratio_ok"]
+                                                                            for row in measured_rows),
+            f"overview_at_least_{TARGET_THROUGHPUT_SHARE}_of_trivial": all(
+                share["overview"] >= TARGET_THROUGHPUT_SHARE for share in throughput.values()),
+        },
+    }
+
+
+def print_table(sizes, summary, loaded) -> None:
+    small, large = sizes[0], sizes[-1]
+    log("")
+    log(f"{'URL':<34} {'queries ' + str(small) + 'x':>11} {'queries ' + str(large) + 'x':>12} "
+        f"{'median ' + str(small) + 'x':>11} {'median ' + str(large) + 'x':>12} {'ratio':>6}  ok")
+    for row in summary["pages"]:
+        if "queries_equal" not in row:
+            log(f"{row['path']:<34} not measured: answered {row[f'status_{small}x']} / {row.get(f'status_{large}x')}")
+            continue
+        ok = "yes" if row["queries_equal"] and row["time_ratio_ok"] else "NO"
+        log(f"{row['path']:<34} {row[f'queries_{small}x']:>11} {row[f'queries_{large}x']:>12} "
+            f"{row[f'median_ms_{small}x']:>9.1f}ms {row[f'median_ms_{large}x']:>10.1f}ms "
+            f"{row['time_ratio']:>6.2f}  {ok}")
+    for size, result in loaded.items():
+        log("")
+        log(f"Under load at {size}x: gunicorn {result['workers']} workers, {result['connections']} connections, "
+            f"{result['duration_s']} s each, {'Redis page cache' if result['redis'] else 'no page cache'}")
+        log(f"{'URL':<20} {'req/s':>9} {'p50':>9} {'p99':>9} {'errors':>7} {'share of trivial':>17}")
+        trivial = result["urls"]["trivial"]["requests_per_s"] or 1.0
+        for name, found in result["urls"].items():
+            log(f"{name:<20} {found['requests_per_s']:>9.0f} {found['p50_ms']:>7.1f}ms {found['p99_ms']:>7.1f}ms "
+                f"{found['errors']:>7} {found['requests_per_s'] / trivial:>17.2f}")
+    log("")
+    for target, met in summary["targets"].items():
+        log(f"target {target}: {'met' if met else 'NOT met'}")
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it)")
+    RESULTS.mkdir(exist_ok=True)
+    sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1,50").split(",")]
+    started = time.monotonic()
+    for size in sizes:
+        prepare(size)
+    log("== static files (hashed, compressed), as production serves them")
+    run(bench_env(sizes[0]), "manage.py", "collectstatic", "--noinput", "-v0")
+    measured = {size: measure(size) for size in sizes}
+    loaded = {size: load(size) for size in sizes}
+    summary = summarise(sizes, measured, loaded)
+    report = {"sizes": sizes, "volume": {f"{size}x": measured[size]["volume"] for size in sizes},
+              "measured": {f"{size}x": measured[size] for size in sizes}, "load": {f"{s}x": loaded[s] for s in sizes},
+              **summary, "seconds": round(time.monotonic() - started)}
+    (RESULTS / "bench.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print_table(sizes, summary, loaded)
+    log(f"\nwritten: {RESULTS / 'bench.json'} ({report['seconds']} s)")
+
+
+if __name__ == "__main__":
+    main()
