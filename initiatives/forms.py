@@ -80,6 +80,7 @@ class SourcesField(forms.CharField):
     """Sources, one citation per line (a URL, a document reference, or both)."""
 
     widget = forms.Textarea(attrs={"rows": 3})
+    default_error_messages = {"required": _("Give at least one source: a link or a document reference.")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Sources"))
@@ -213,6 +214,13 @@ class ProcedureOpenForm(forms.ModelForm):
         if not citations:
             raise ValidationError(_("Opening a procedure needs at least one source."))
         return citations
+
+    def clean_infr_number(self):
+        number = self.cleaned_data.get("infr_number") or None
+        if number and InfringementProcedure.objects.filter(infr_number=number).exists():
+            raise ValidationError(_("A procedure with the number %(number)s already exists: add the next decision "
+                                    "to it instead."), code="unique", params={"number": number})
+        return number
 
     def clean(self):
         cleaned = super().clean()
