@@ -4,10 +4,12 @@ compressed static files through whitenoise, security headers, /healthz, logs on 
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
 from django.conf import settings
@@ -58,19 +60,30 @@ def test_logs_go_to_stdout():
     assert "hello from the logs" in result.stdout and result.stderr == ""
 
 
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """gunicorn serving a fresh SQLite copy of the real data, with collected, hashed, compressed static files."""
+    """gunicorn serving a fresh SQLite copy of the real data, with collected, hashed, compressed static files,
+    and, when Redis answers (CI starts it), the Redis cache with the page cache on, as `make serve` would."""
     folder = tmp_path_factory.mktemp("production")
+    cache = {"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_KEY_PREFIX": f"test-production-{uuid.uuid4().hex}"} \
+        if redis_answers() else {}
     environment = production_env(DJANGO_SETTINGS_MODULE="strategy_tracker.settings",
                                  DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-                                 STATIC_ROOT=str(folder / "static"), GUNICORN_ACCESS_LOG="true")
+                                 STATIC_ROOT=str(folder / "static"), GUNICORN_ACCESS_LOG="true", **cache)
     manage(environment, "migrate", "--noinput", "-v0")
     manage(environment, "load_real_data", "-v0")
     manage(environment, "collectstatic", "--noinput", "-v0")
     log = folder / "gunicorn.log"
     with gunicorn(environment, log=log) as base:
-        yield base, log
+        yield base, log, environment
 
 
 def fetch(url, **headers):
@@ -80,7 +93,7 @@ def fetch(url, **headers):
 
 
 def test_gunicorn_serves_the_overview_with_every_security_header(served):
-    base, _log = served
+    base, _log, _environment = served
     status, headers, body = fetch(base + "/", **{"X-Forwarded-Proto": "https"})
     assert status == 200 and b"<h1" in body
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
@@ -93,7 +106,7 @@ def test_gunicorn_serves_the_overview_with_every_security_header(served):
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_long_time(served):
-    base, _log = served
+    base, _log, _environment = served
     _status, _headers, body = fetch(base + "/")
     stylesheets = re.findall(rb'href="(/static/[^"]+\.css)"', body)
     hashed = [url.decode() for url in stylesheets if re.search(rb"\.[0-9a-f]{12}\.css$", url)]
@@ -104,14 +117,32 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_long_time(served):
 
 
 def test_healthz_answers_ok_and_the_access_log_is_on_stdout(served):
-    base, log = served
+    base, log, _environment = served
     status, _headers, body = fetch(base + "/healthz")
-    assert status == 200 and json.loads(body) == {"ok": True, "database": "ok"}
+    health = json.loads(body)
+    assert status == 200 and health["ok"] is True and health["database"] == "ok"
+    assert health.get("cache", "ok") == "ok"
     assert '"GET /healthz HTTP/1.1" 200' in log.read_text()
 
 
 def test_an_unknown_host_is_refused_not_served(served):
-    base, _log = served
+    base, _log, _environment = served
     with pytest.raises(urllib.error.HTTPError) as refused:
         fetch(base + "/", Host="evil.example")
     assert refused.value.code == 400
+
+
+def test_with_redis_a_change_made_by_another_process_reaches_every_worker_at_once(served):
+    base, _log, environment = served
+    if "REDIS_URL" not in environment:
+        if os.environ.get("CI"):
+            pytest.fail("Redis must run in CI (.ci/run starts it)")
+        pytest.skip("Redis is not running on 127.0.0.1:6379: no page cache to test")
+    fetch(base + "/")
+    assert all(fetch(base + "/")[1]["X-Page-Cache"] == "hit" for _ in range(4))  # every worker, from Redis
+    rename = ("from initiatives.models import Initiative; initiative = Initiative.objects.get(number=1); "
+              "initiative.title = 'Renamed by another process'; initiative.save()")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", rename], cwd=ROOT, env=environment, check=True,
+                   capture_output=True)
+    status, headers, body = fetch(base + "/")
+    assert headers["X-Page-Cache"] == "miss" and b"Renamed by another process" in body
