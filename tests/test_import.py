@@ -141,3 +141,20 @@ def test_a_liaison_report_naming_no_measure_for_a_notified_article_is_rejected(l
     result = run_import("liaison_transposition", text, "mine.csv", dry_run=True,
                         member_state=liaison_de.liaison.member_state)
     assert {(e.line, e.column) for e in result.errors} == {(2, "measure_title"), (2, "measure_reference")}
+
+
+def history_rows():
+    from django.apps import apps
+
+    return {m.__name__: m.objects.count() for m in apps.get_app_config("initiatives").get_models()
+            if m.__name__.startswith("Historical")}
+
+
+@pytest.mark.parametrize(("kind", "path"), [("infringements", "fixtures/data/infringements.csv"),
+                                            ("events", "fixtures/data/key_actions_timeline.csv")])
+def test_importing_the_shipped_file_again_writes_not_even_a_history_row(kind, path):
+    from django.conf import settings
+
+    before = history_rows()
+    call_command("import", kind, str(settings.BASE_DIR / path), verbosity=0)
+    assert history_rows() == before

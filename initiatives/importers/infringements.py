@@ -102,7 +102,12 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
         if procedure is not None:
             touched[procedure.pk].append(item)
             # The procedure's own facts (its number, its type) rest on the same sources as its decisions.
-            procedure.sources.add(*[Source.objects.get_or_create_from_citation(c) for c in item.citations])
+            # Add only what is missing: an add() of nothing still writes a history row of the procedure.
+            have = set(procedure.sources.values_list("pk", flat=True))
+            missing = [s for s in (Source.objects.get_or_create_from_citation(c) for c in item.citations)
+                       if s.pk not in have]
+            if missing:
+                procedure.sources.add(*missing)
             new_articles = [a for a in item.articles if a.pk not in {x.pk for x in procedure.articles.all()}]
             if new_articles:
                 procedure.articles.add(*new_articles)

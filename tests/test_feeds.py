@@ -1,0 +1,101 @@
+"""Atom feeds of published changes: valid Atom, each entry says what changed and links to its page."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.management import call_command
+
+from initiatives.importers import run_import
+from initiatives.models import Decision, KeyAction
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def parse_atom(response):
+    """Parse the feed and check what RFC 4287 requires of a feed and of each entry."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}") is not None, required
+    has_feed_author = feed.find(f"{ATOM}author/{ATOM}name") is not None
+    entries = feed.findall(f"{ATOM}entry")
+    ids = [entry.findtext(f"{ATOM}id") for entry in entries]
+    assert len(ids) == len(set(ids)), "entry ids must be unique"
+    for entry in entries:
+        for required in ("id", "title", "updated"):
+            assert entry.findtext(f"{ATOM}{required}"), required
+        assert entry.find(f"{ATOM}link").get("href").startswith("http")
+        assert has_feed_author or entry.find(f"{ATOM}author") is not None
+    return feed, entries
+
+
+def test_the_main_feed_is_valid_atom_with_the_shipped_data(client):
+    _feed, entries = parse_atom(client.get("/feed/"))
+    assert 0 < len(entries) <= 50
+
+
+def test_an_entry_says_what_changed_and_links_to_the_page(client, tmp_path):
+    text = ("member_state_code,article,status,as_of,source_url_or_ref,confidence\n"
+            "DE,27,partial,2024-05,https://example.org/de,high\n")
+    assert run_import("transposition", text.encode(), "first.csv", dry_run=False).ok
+    assert run_import("transposition", text.replace("partial", "complete").encode(), "second.csv",
+                      dry_run=False).ok
+    _feed, entries = parse_atom(client.get("/feed/member-states/DE/"))
+    newest = entries[0]
+    assert newest.findtext(f"{ATOM}title") == ("Changed: Transposition report of Germany on article 27: completely "
+                                               "notified")
+    summary = newest.findtext(f"{ATOM}summary")
+    assert "partially notified → completely notified" in summary
+    assert "Reason: import of second.csv" in summary
+    assert "/member-states/DE/" in newest.find(f"{ATOM}link").get("href")
+
+
+def test_a_member_state_feed_holds_only_that_member_state(client):
+    _feed, entries = parse_atom(client.get("/feed/member-states/mt/"))
+    titles = [entry.findtext(f"{ATOM}title") for entry in entries]
+    assert titles and all("Malta" in title for title in titles)
+
+
+def test_an_initiative_feed_tells_key_action_changes(client):
+    key_action = KeyAction.objects.get(initiative__number=8, code="8")
+    key_action.status = "in_progress"
+    key_action.save()
+    _feed, entries = parse_atom(client.get("/feed/initiatives/8/"))
+    assert entries[0].findtext(f"{ATOM}title").startswith("Changed: Key action 8/8")
+    assert "status: unknown → in progress" in entries[0].findtext(f"{ATOM}summary")
+    assert "/initiatives/8/#action-8" in entries[0].find(f"{ATOM}link").get("href")
+
+
+def test_dates_in_entries_keep_their_precision(client):
+    _feed, entries = parse_atom(client.get("/feed/member-states/EL/"))
+    assert any("January 2014" in entry.findtext(f"{ATOM}title") for entry in entries)
+
+
+@pytest.mark.parametrize("url", ["/feed/member-states/XX/", "/feed/initiatives/99/"])
+def test_an_unknown_member_state_or_initiative_is_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_feed_query_count_does_not_grow_with_the_changes(client, django_assert_num_queries, n):
+    decisions = list(Decision.objects.all()[:n])
+    for decision in decisions:
+        decision.note = "changed for the query count"
+        decision.save()
+    # one query per tracked model for its newest history rows (7), then one per model that has changed rows
+    # among the newest 50, for the rows before them: here only decisions (1)
+    with django_assert_num_queries(8):
+        parse_atom(client.get("/feed/"))
+
+
+def test_reloading_the_same_data_adds_no_entry(client):
+    def ids():
+        return [entry.findtext(f"{ATOM}id") for entry in parse_atom(client.get("/feed/"))[1]]
+
+    before = ids()
+    call_command("load_real_data", verbosity=0)
+    assert ids() == before
