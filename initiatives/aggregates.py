@@ -162,13 +162,17 @@ def headline_counts(actions: pd.DataFrame) -> dict[str, int]:
 def status_by_initiative(actions: pd.DataFrame) -> pd.DataFrame:
     """Key actions per initiative and status: one row per initiative, one column per status (in the
     vocabulary's order, only those that occur), and `total`."""
-    actions = key_actions_only(actions)
-    statuses = [s.value for s in KeyActionStatus if s.value in set(actions["status"])]
-    counts = (actions.groupby(["initiative", "initiative_title", "status"]).size()
-              .unstack("status", fill_value=0).reindex(columns=statuses, fill_value=0))
-    counts.columns.name = None
-    counts["total"] = counts.sum(axis=1)
-    return counts.reset_index().sort_values("initiative", ignore_index=True)
+    rows = key_actions_only(actions)[["initiative", "initiative_title", "status"]].to_dict("records")
+    present = {row["status"] for row in rows}
+    statuses = [s.value for s in KeyActionStatus if s.value in present]
+    table: dict[int, dict] = {}
+    for row in sorted(rows, key=lambda r: r["initiative"]):
+        entry = table.setdefault(row["initiative"], {"initiative": row["initiative"],
+                                                     "initiative_title": row["initiative_title"],
+                                                     **dict.fromkeys(statuses, 0), "total": 0})
+        entry[row["status"]] += 1
+        entry["total"] += 1
+    return pd.DataFrame(list(table.values()), columns=["initiative", "initiative_title", *statuses, "total"])
 
 
 def _period_end(value: date | None, precision: str | None) -> date | None:
@@ -204,22 +208,17 @@ def letters_by_year(decisions: pd.DataFrame) -> pd.DataFrame:
     """Per year: letters of formal notice (first and additional) sent, and the Member States they reach.
 
     Letters with an unknown date are left out (none in the shipped data)."""
-    letters = decisions[decisions["stage"].isin(LETTER_STAGES) & decisions["date"].notna()].copy()
-    columns = ["year", "first_letters", "additional_letters", "member_states", "codes"]
-    if letters.empty:
-        return pd.DataFrame(columns=columns)
-    letters["year"] = [d.year for d in letters["date"]]
-    rows = []
-    for year, group in letters.groupby("year"):
-        codes = sorted(set(group["member_state"]))
-        rows.append({
-            "year": int(year),
-            "first_letters": int(group["stage"].eq(Stage.LETTER_OF_FORMAL_NOTICE).sum()),
-            "additional_letters": int(group["stage"].eq(Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE).sum()),
-            "member_states": len(codes),
-            "codes": codes,
-        })
-    return pd.DataFrame(rows, columns=columns)
+    years: dict[int, dict] = {}
+    for row in decisions[["member_state", "stage", "date"]].to_dict("records"):
+        if row["stage"] not in LETTER_STAGES or _missing(row["date"]):
+            continue
+        entry = years.setdefault(row["date"].year, {"year": row["date"].year, "first_letters": 0,
+                                                    "additional_letters": 0, "codes": set()})
+        entry["first_letters" if row["stage"] == Stage.LETTER_OF_FORMAL_NOTICE else "additional_letters"] += 1
+        entry["codes"].add(row["member_state"])
+    rows = [{**entry, "member_states": len(entry["codes"]), "codes": sorted(entry["codes"])}
+            for _year, entry in sorted(years.items())]
+    return pd.DataFrame(rows, columns=["year", "first_letters", "additional_letters", "member_states", "codes"])
 
 
 def furthest_stage(stages) -> str | None:
@@ -243,35 +242,37 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     decision, the least favourable assessment, and the number of articles reported and assessed.
 
     `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
-    or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD."""
+    or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD. Grouped once per frame, not filtered per Member State."""
+    counts = procedures.groupby("member_state")["is_closed"].agg(["size", "sum"])
+    procedure_count = counts["size"].to_dict()
+    closed_count = counts["sum"].to_dict()
+    furthest = {code: furthest_stage(group) for code, group in decisions.groupby("member_state")["stage"]}
+    dated = decisions[decisions["date"].notna()].sort_values(["date", "position"], kind="stable")
+    latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
+    worst = {code: worst_assessment(group) for code, group in assessments.groupby("member_state")["status"]}
+    assessed = assessments["member_state"].value_counts().to_dict()
+    reported = reports["member_state"].value_counts().to_dict()
     rows = []
     for protocol, ms in enumerate(member_states.itertuples(index=False), start=1):
-        mine = procedures[procedures["member_state"] == ms.code]
-        steps = decisions[decisions["member_state"] == ms.code]
-        dated = steps[steps["date"].notna()]
-        latest = dated.sort_values("date").iloc[-1] if not dated.empty else None
-        furthest = furthest_stage(steps["stage"])
-        assessed = assessments[assessments["member_state"] == ms.code]["status"]
-        worst = worst_assessment(assessed)
+        stage, status, last = furthest.get(ms.code), worst.get(ms.code), latest.get(ms.code)
         if not ms.bound:
             stage_category = assessment_category = NOT_BOUND
         else:
-            stage_category = furthest or NO_PROCEDURE
-            assessment_category = worst or NO_RECORD
+            stage_category, assessment_category = stage or NO_PROCEDURE, status or NO_RECORD
+        total = int(procedure_count.get(ms.code, 0))
         rows.append({
             "code": ms.code, "name": ms.name, "iso_alpha3": ms.iso_alpha3, "bound": bool(ms.bound),
             "protocol": protocol,
-            "furthest_rank": STAGE_RANK[Stage(furthest)] if furthest else (0 if ms.bound else -1),
-            "assessment_rank": (len(ASSESSMENT_SEVERITY) - ASSESSMENT_SEVERITY.index(AssessmentStatus(worst))
-                                if worst else (0 if ms.bound else -1)),
-            "procedures": int(len(mine)), "open_procedures": int((~mine["is_closed"]).sum()),
-            "furthest_stage": furthest,
-            "latest_date": None if latest is None else latest["date"],
-            "latest_precision": None if latest is None else latest["date_precision"],
-            "latest_stage": None if latest is None else latest["stage"],
-            "worst_assessment": worst,
-            "articles_reported": int((reports["member_state"] == ms.code).sum()),
-            "articles_assessed": int(len(assessed)),
+            "furthest_rank": STAGE_RANK[Stage(stage)] if stage else (0 if ms.bound else -1),
+            "assessment_rank": (len(ASSESSMENT_SEVERITY) - ASSESSMENT_SEVERITY.index(AssessmentStatus(status))
+                                if status else (0 if ms.bound else -1)),
+            "procedures": total, "open_procedures": total - int(closed_count.get(ms.code, 0)),
+            "furthest_stage": stage,
+            "latest_date": last.date if last is not None else None,
+            "latest_precision": last.date_precision if last is not None else None,
+            "latest_stage": last.stage if last is not None else None,
+            "worst_assessment": status,
+            "articles_reported": int(reported.get(ms.code, 0)), "articles_assessed": int(assessed.get(ms.code, 0)),
             "stage_category": stage_category, "assessment_category": assessment_category,
         })
     return pd.DataFrame(rows)
@@ -282,20 +283,18 @@ def article_matrix(member_states: pd.DataFrame, articles: pd.DataFrame, reports:
     """One row per Member State and article: what was notified and what the Commission assessed.
 
     No report is NO_RECORD, no assessment is NO_RECORD; a Member State not bound is NOT_BOUND in both."""
-    notified = {(r.member_state, r.article_id): r.status for r in reports.itertuples(index=False)}
-    assessed = {(r.member_state, r.article_id): r.status for r in assessments.itertuples(index=False)}
+    notified = {(r["member_state"], r["article_id"]): r["status"] for r in reports.to_dict("records")}
+    assessed = {(r["member_state"], r["article_id"]): r["status"] for r in assessments.to_dict("records")}
+    article_rows = articles.to_dict("records")
     rows = []
-    for ms in member_states.itertuples(index=False):
-        for article in articles.itertuples(index=False):
-            key = (ms.code, article.id)
-            rows.append({
-                "member_state": ms.code, "name": ms.name, "article_id": article.id, "article": article.number,
-                "title": article.title, "group": article.group,
-                "notification": notified.get(key, NO_RECORD) if ms.bound else NOT_BOUND,
-                "assessment": assessed.get(key, NO_RECORD) if ms.bound else NOT_BOUND,
-            })
-    return pd.DataFrame(rows, columns=["member_state", "name", "article_id", "article", "title", "group",
-                                       "notification", "assessment"])
+    for ms in member_states.to_dict("records"):
+        for article in article_rows:
+            key = (ms["code"], article["id"])
+            rows.append((ms["code"], ms["name"], article["id"], article["number"], article["title"], article["group"],
+                         notified.get(key, NO_RECORD) if ms["bound"] else NOT_BOUND,
+                         assessed.get(key, NO_RECORD) if ms["bound"] else NOT_BOUND))
+    return pd.DataFrame.from_records(rows, columns=["member_state", "name", "article_id", "article", "title",
+                                                    "group", "notification", "assessment"])
 
 
 def matrix_counts(matrix: pd.DataFrame, measure: str) -> pd.DataFrame:

@@ -7,13 +7,38 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.offline
+import pytest
 
 from initiatives import aggregates, charts
 from initiatives.choices import ASSESSMENT_LOOK, EXTRA_LOOK, KEY_ACTION_STATUS_LOOK, STAGE_LOOK
 
 STATIC = Path(__file__).resolve().parent.parent / "initiatives" / "static" / "initiatives"
 EXTRA_LABELS = {"not_bound": "not bound", "no_procedure": "no procedure", "no_record": "unknown"}
+
+
+@pytest.fixture(autouse=True)
+def every_figure_is_valid(monkeypatch):
+    """The builders skip plotly's validation per request; here every figure they make is validated."""
+    made = []
+    original = charts._figure
+
+    def validated(*args, **kwargs):
+        fig = original(*args, **kwargs)
+        made.append(fig)
+        return fig
+
+    monkeypatch.setattr(charts, "_figure", validated)
+    yield made
+    for fig in made:
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property or value
+
+
+def test_validation_catches_a_misspelt_property(every_figure_is_valid):
+    with pytest.raises(ValueError):
+        go.Figure(charts._figure([{"type": "bar", "colour": "red"}], height=100).to_dict())
+    every_figure_is_valid.clear()
 
 
 def test_the_served_plotly_bundle_matches_the_python_package():

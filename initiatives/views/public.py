@@ -16,6 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -377,16 +379,21 @@ class DirectiveMatrixView(TemplateView):
             counts = [{"value": row["value"], "look": charts.look(measure, row["value"]),
                        "label": charts.label(measure, row["value"], extra_labels()), "cells": row["cells"]}
                       for row in aggregates.records(aggregates.matrix_counts(matrix, measure))]
-            looks = {}
-            for state in matrix.groupby("member_state", sort=False):
-                code, cells = state
-                row = {"code": code, "name": cells["name"].iloc[0], "cells": []}
-                for value, number in zip(cells[measure], cells["article"], strict=True):
-                    if value not in looks:
-                        looks[value] = (charts.look(measure, value), charts.label(measure, value, extra_labels()))
-                    row["cells"].append({"value": value, "article": number, "look": looks[value][0],
-                                         "label": looks[value][1]})
-                grid.append(row)
+            # 27 x 30 cells: each value's <td> is rendered once here and repeated, which is ten times faster
+            # than a template loop over 810 cells.
+            cells = {}
+            rows = {}
+            for cell in matrix[["member_state", "name", measure]].to_dict("records"):
+                value = cell[measure]
+                if value not in cells:
+                    cells[value] = format_html(
+                        '<td class="cell cell-{}"><span aria-hidden="true">{}</span>'
+                        '<span class="visually-hidden">{}</span></td>',
+                        value, charts.look(measure, value).symbol, charts.label(measure, value, extra_labels()))
+                rows.setdefault(cell["member_state"], {"code": cell["member_state"], "name": cell["name"],
+                                                       "cells": []})["cells"].append(cells[value])
+            # every piece is format_html() output, so the joined string is safe too
+            grid = [{**row, "cells": mark_safe("".join(row["cells"]))} for row in rows.values()]
         return super().get_context_data(
             filter=filterset, form=form, measure=measure, articles=list(article_frame.itertuples(index=False)),
             chart=chart, grid=grid, counts=counts,
