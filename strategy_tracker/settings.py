@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
                    "their precision: `2014-01` with precision `month` means January 2014, day unknown.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "AUTHENTICATION_WHITELIST": [],  # public and read-only: the docs offer no log-in
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

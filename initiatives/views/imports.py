@@ -111,7 +111,8 @@ class ImportView(FormView):
         if result.ok:
             token = self.keep(kind, upload.name, data)
         return self.render_to_response(self.get_context_data(
-            form=self.get_form_class()(kinds=self.kinds()), result=result, token=token, filename=upload.name,
+            form=self.get_form_class()(kinds=self.kinds(), initial={"kind": kind}), result=result, token=token,
+            filename=upload.name,
             kind_label=self.kind_label(kind), preview=True))
 
     def keep(self, kind: str, filename: str, data: bytes) -> str:
