@@ -109,8 +109,9 @@ def log_in(page):
         page.keyboard.type(username)
         page.keyboard.press("Tab")
         page.keyboard.type(password or settings.DEMO_PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/accounts/login/" not in page.url, f"{username} could not log in"
         return page
 
     return log_in

@@ -14,8 +14,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PAGES = ["/", "/initiatives/", "/initiatives/1/", "/timeline/", "/member-states/", "/member-states/EL/",
                 "/directive/", "/infringements/", "/about/", "/open-data/", "/accounts/login/"]
-WORKSPACES = [("staff", "/staff/"), ("liaison-de", "/liaison/")]
+# The main pages of each workspace, visited in one session per user.
+WORKSPACES = {
+    "staff": ["/staff/", "/staff/key-actions/", "/staff/procedures/", "/staff/procedures/open/",
+              "/staff/assessments/", "/staff/assessments/DE/", "/staff/reviews/"],
+    "liaison-de": ["/liaison/", "/liaison/DE/", "/liaison/DE/articles/3/"],
+}
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+def resolves(path) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 def existing(path):
@@ -47,12 +60,20 @@ def test_a_public_page_has_no_wcag_21_aa_violation_on_desktop_or_phone(page, pat
     assert_no_violations(page, path, PHONE["width"])
 
 
-@pytest.mark.parametrize(("username", "path"), WORKSPACES)
-def test_a_workspace_has_no_wcag_21_aa_violation(page, log_in, accounts, username, path):
-    existing(path)
+@pytest.mark.parametrize("username", WORKSPACES)
+def test_a_workspace_has_no_wcag_21_aa_violation(page, log_in, accounts, username):
+    paths = [path for path in WORKSPACES[username] if resolves(path)]
+    if not paths:
+        pytest.skip(f"the pages of {username}'s workspace do not exist yet (404: their issue has not landed)")
     log_in(username)
-    open_html_page(page, path)
-    assert_no_violations(page, path, DESKTOP["width"])
+    found = {}
+    for path in paths:
+        open_html_page(page, path)
+        assert "/accounts/login/" not in page.url, f"{username} was sent to the login page from {path}"
+        violations = axe_violations(page)
+        if violations:
+            found[path] = describe_violations(violations)
+    assert found == {}, "\n".join(f"{path}:\n{text}" for path, text in found.items())
 
 
 def test_a_keyboard_user_can_log_in_without_a_mouse(page, log_in, accounts):
