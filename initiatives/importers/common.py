@@ -39,8 +39,9 @@ def read_date(row: Row, column: str, result: ImportResult, *, required: bool) ->
             return False
         return None
     if AMBIGUOUS_DATE.match(raw):
-        result.error(row.line, column, _("%(value)r is ambiguous: day and month cannot be told apart. Write it "
-                                         "as YYYY-MM-DD (or YYYY-MM when only the month is known).") % {
+        result.error(row.line, column, _("%(value)r is not a date that can be read safely: it is ambiguous, day "
+                                         "and month cannot be told apart. Write it as YYYY-MM-DD (or YYYY-MM when "
+                                         "only the month is known).") % {
             "value": raw})
         return False
     try:
