@@ -165,8 +165,9 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
                    margin={"l": 10, "r": 10, "t": 26, "b": 10}, shapes=shapes, annotations=[today_note, period_note],
                    xaxis={"type": "date", "range": [start.isoformat(), end.isoformat()], "gridcolor": LINE,
                           "automargin": True},
+                   # a fixed range keeps a row for an action with nothing dated (it shows as an empty row)
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
-                          "autorange": "reversed", "automargin": True})
+                          "range": [len(order) - 0.5, -0.5], "automargin": True})
 
 
 def _value(value):
@@ -267,7 +268,7 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},
             "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{x}<extra></extra>"})
-    return _figure(traces, height=150 + 50 * max(len(order), 1),
+    return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
                    xaxis={"type": "date", "gridcolor": LINE, "automargin": True},
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "autorange": "reversed", "automargin": True})
