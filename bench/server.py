@@ -31,8 +31,10 @@ def free_port() -> int:
 
 def production_env(**extra: str) -> dict[str, str]:
     """The environment of `make serve`, on loopback and plain HTTP (no TLS proxy in front here)."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS"}}
+    # Not inherited: test-only switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE) and the caller's own
+    # settings choices, which each caller states again.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
