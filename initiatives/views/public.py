@@ -141,9 +141,13 @@ class OverviewView(TemplateView):
             "chart-progress", _g("Progress by initiative"),
             _g("Each bar is one initiative; its segments count the key actions in each status."),
             charts.figure_data(charts.status_by_initiative_bar(by_initiative, initiative_label=_g("Initiative"))))
-        compact = None
+        compact, compact_rows = None, []
         if strategy is not None:
             rows = aggregates.timeline_rows(aggregates.key_actions_only(actions), now)
+            compact_rows = [{**row, "deadline_when": PartialDate.from_parts(row["deadline"], row["deadline_precision"]),
+                             "delivered_when": PartialDate.from_parts(row["date"], row["date_precision"]),
+                             "slippage": slippage_text(row["slippage_days"])}
+                            for row in aggregates.records(rows)]
             compact = Chart(
                 "chart-timeline", _g("Key actions over time"),
                 _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
@@ -151,6 +155,7 @@ class OverviewView(TemplateView):
                 charts.figure_data(timeline_chart(rows, events, strategy, now)))
         return super().get_context_data(
             strategy=strategy, headline=headline, progress=progress, compact_timeline=compact,
+            compact_rows=compact_rows,
             status_columns=status_columns,
             by_initiative=[{"initiative": row["initiative"], "title": row["initiative_title"],
                             "counts": [row[c] for c in status_columns], "total": row["total"]}
