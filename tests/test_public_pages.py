@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+from collections import Counter
 from datetime import date
+from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -44,6 +46,44 @@ def test_every_public_page_opens_for_an_anonymous_visitor_with_a_title_and_one_h
     assert html.count("<h1") == 1
     assert "<title>" in html and "<main" in html
     assert ' style="' not in html and "<style" not in html  # the CSP forbids inline styles
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+OPTIONAL_END = {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "option"}
+
+
+class StructureCheck(HTMLParser):
+    """Elements nest and close properly, and no id is used twice (what a validator would catch first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.ids, self.errors = [], Counter(), []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id":
+                self.ids[value] += 1
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack[-1][0] != tag and self.stack[-1][0] in OPTIONAL_END:
+            self.stack.pop()
+        if not self.stack or self.stack[-1][0] != tag:
+            self.errors.append(f"</{tag}> at {self.getpos()} closes {self.stack[-1] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+
+
+@pytest.mark.parametrize("url", ["/", "/initiatives/", "/initiatives/2/", "/timeline/", "/member-states/",
+                                 "/member-states/EL/", "/member-states/DK/", "/directive/", "/infringements/",
+                                 "/infringements/?year=abc", "/about/"])
+def test_pages_are_well_formed_with_unique_ids(client, url):
+    check = StructureCheck()
+    check.feed(client.get(url).content.decode())
+    assert check.errors == []
+    assert [tag for tag, _pos in check.stack] == []
+    assert [i for i, n in check.ids.items() if n > 1] == []
 
 
 def test_the_2019_letters_of_formal_notice_reach_23_member_states(client):
