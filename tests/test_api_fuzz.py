@@ -22,8 +22,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 
 
 @pytest.fixture(autouse=True)
-def _no_rate_limit(settings):
+def _wsgi_inside_the_test_transaction(settings):
+    """No rate limit; and, as Django's test client does, keep the test's database connection open across
+    requests (Django closes it at the end of each request, which would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     settings.API_ANON_RATE = "1000000/minute"
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
