@@ -106,15 +106,17 @@ def parse_wrk(output: str) -> dict:
 
     latency = {f"p{p}": float(value) * UNITS[unit]
                for p, value, unit in re.findall(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
-    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    socket_errors = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
+    non_2xx = int(number(r"Non-2xx or 3xx responses: (\d+)"))
     return {"requests_per_s": number(r"Requests/sec:\s+([\d.]+)"), "requests": int(number(r"(\d+) requests in")),
             "p50_ms": round(latency.get("p50", 0.0), 2), "p99_ms": round(latency.get("p99", 0.0), 2),
-            "errors": socket_errors + int(number(r"Non-2xx or 3xx responses: (\d+)"))}
+            "errors": sum(socket_errors.values()) + non_2xx, "socket_errors": socket_errors, "non_2xx": non_2xx}
 
 
 def wrk(url: str, duration: int, connections: int) -> dict:
     threads = min(2, connections)
-    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+    result = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
+                             "--latency", url],
                             capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
 
