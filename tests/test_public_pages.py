@@ -248,8 +248,8 @@ QUERIES = {
     # 1 strategy, 2 key actions (.values), 3 events, 4 Member States, 5 procedures with_state(), 6 decisions,
     # 7-10 latest history of key actions, events, decisions, initiatives
     ("overview", ()): 10,
-    # 1 initiatives + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 strategy
-    ("initiative_list", ()): 6,
+    # 1 initiatives + strategy, 2 key actions with their number of events, 3 strategy
+    ("initiative_list", ()): 3,
     # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources
     ("initiative_detail", (1,)): 5,
     # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
