@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -91,29 +92,44 @@ def extra_labels() -> dict[str, str]:
 # --- Overview -------------------------------------------------------------------------------------------------
 
 
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
 def latest_changes(limit: int = 8):
-    """The latest published changes, from django-simple-history: one query per model, newest first.
+    """The latest published changes, from django-simple-history: one query per model (`.values()`, with
+    what each line needs joined in), newest first.
 
     Only models whose rows are all public are read; transposition reports and assessments (which have
     drafts) are left out."""
+
+    def when(row):
+        return PartialDate.from_parts(row["date"], row["date_precision"]) or _g("date unknown")
+
+    def initiative_url(number, anchor=""):
+        return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
+
     sources = [
-        (KeyAction.history.select_related("initiative"), _("key action"),
-         lambda h: (h.short_title, h.initiative and h.initiative.get_absolute_url() + f"#action-{h.code}")),
-        (KeyActionEvent.history.select_related("key_action__initiative"), _("event"),
-         lambda h: (f"{PartialDate.from_parts(h.date, h.date_precision)}: {h.description}",
-                    h.key_action and h.key_action.initiative and h.key_action.initiative.get_absolute_url())),
-        (Decision.history.select_related("procedure__member_state"), _("infringement decision"),
-         lambda h: (f"{h.procedure.member_state.name if h.procedure else ''}: {h.get_stage_display()}, "
-                    f"{PartialDate.from_parts(h.date, h.date_precision) or _g('date unknown')}",
-                    h.procedure and h.procedure.member_state.get_absolute_url())),
-        (Initiative.history.all(), _("initiative"), lambda h: (f"{h.number}. {h.title}", None)),
+        (KeyAction.history.values("history_date", "history_id", "history_type", "short_title", "code",
+                                  "initiative__number"), _("key action"),
+         lambda r: (r["short_title"], initiative_url(r["initiative__number"], f"#action-{r['code']}"))),
+        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "description", "date",
+                                       "date_precision", "key_action__initiative__number"), _("event"),
+         lambda r: (f"{when(r)}: {r['description']}", initiative_url(r["key_action__initiative__number"]))),
+        (Decision.history.values("history_date", "history_id", "history_type", "stage", "date", "date_precision",
+                                 "procedure__member_state__code", "procedure__member_state__name"),
+         _("infringement decision"),
+         lambda r: (f"{r['procedure__member_state__name'] or ''}: {Stage(r['stage']).label}, {when(r)}",
+                    reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
+                    if r["procedure__member_state__code"] else None)),
+        (Initiative.history.values("history_date", "history_id", "history_type", "number", "title"),
+         _("initiative"), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
     ]
     changes = []
     for queryset, kind, describe in sources:
-        for record in queryset.order_by("-history_date", "-history_id")[:limit]:
-            text, url = describe(record)
-            changes.append({"when": record.history_date, "kind": kind, "text": text, "url": url,
-                            "action": record.get_history_type_display()})
+        for row in queryset.order_by("-history_date", "-history_id")[:limit]:
+            text, url = describe(row)
+            changes.append({"when": row["history_date"], "kind": kind, "text": text, "url": url,
+                            "action": HISTORY_TYPES.get(row["history_type"], row["history_type"])})
     changes.sort(key=lambda change: change["when"], reverse=True)
     return changes[:limit]
 
