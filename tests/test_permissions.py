@@ -54,6 +54,7 @@ MATRIX = [
     ("/staff/assessments/DE/3/", STAFF, True),
     ("/staff/reviews/", STAFF, False),
     ("/staff/reviews/{report}/", STAFF, True),
+    ("/staff/deadlines/", STAFF, False),
     ("/staff/history/key-action/{action}/", STAFF, False),
     ("/staff/history/liaison-report/{report}/", STAFF, False),
     ("/liaison/", [LOGIN, 302, 302, 403, 403], False),

@@ -1,6 +1,7 @@
 """All URLs of the app, one module per audience. The namespace is "initiatives"."""
 
 from .api import urlpatterns as api_urls
+from .deadlines import urlpatterns as deadline_urls
 from .health import urlpatterns as health_urls
 from .imports import urlpatterns as import_urls
 from .liaison import urlpatterns as liaison_urls
@@ -10,4 +11,5 @@ from .staff import urlpatterns as staff_urls
 
 app_name = "initiatives"
 # The upload pages come before the staff and liaison workspaces, whose patterns could otherwise shadow them.
-urlpatterns = (public_urls + import_urls + staff_urls + liaison_urls + health_urls + api_urls + open_data_urls)
+urlpatterns = (public_urls + import_urls + deadline_urls + staff_urls + liaison_urls + health_urls + api_urls
+               + open_data_urls)
