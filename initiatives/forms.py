@@ -141,6 +141,23 @@ class PreciseDateFormMixin:
         super()._post_clean()
 
 
+class SourcedFormMixin:
+    """Forms of a sourced fact: the sources field starts with the record's citations, and may not be empty."""
+
+    sources_missing = _("Every fact needs at least one source.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "sources" not in self.initial:
+            self.initial["sources"] = [source.citation for source in self.instance.sources.all()]
+
+    def clean_sources(self):
+        citations = self.cleaned_data["sources"]
+        if not citations:
+            raise ValidationError(self.sources_missing)
+        return citations
+
+
 class KeyActionForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"forecast": "forecast_precision", "date": "date_precision"}
 
@@ -159,8 +176,9 @@ class KeyActionForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     field_order = ["status", "progress", "forecast", "date", "narrative", "reason", "version"]
 
 
-class EventForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class EventForm(SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"date": "date_precision"}
+    sources_missing = _("Every event needs at least one source.")
 
     date = PartialDateField(label=_("Date"), allow_future=False)
     sources = SourcesField()
@@ -172,24 +190,16 @@ class EventForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
 
     field_order = ["date", "kind", "description", "sources", "confidence", "reason", "version"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "sources" not in self.initial:
-            self.initial["sources"] = [source.citation for source in self.instance.sources.all()]
-
-    def clean_sources(self):
-        citations = self.cleaned_data["sources"]
-        if not citations:
-            raise ValidationError(_("Every event needs at least one source."))
-        return citations
 
 
 class DeleteForm(TrackedFormMixin):
     pass
 
 
-class ProcedureOpenForm(forms.ModelForm):
+class ProcedureOpenForm(SourcedFormMixin, forms.ModelForm):
     """Open a procedure: the procedure and its first decision, a letter of formal notice."""
+
+    sources_missing = _("Opening a procedure needs at least one source.")
 
     member_state = forms.ModelChoiceField(MemberState.objects.all(), to_field_name="code",
                                           label=_("Member State"))
@@ -209,11 +219,6 @@ class ProcedureOpenForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["articles"].queryset = self.fields["articles"].queryset.select_related("legal_act")
 
-    def clean_sources(self):
-        citations = self.cleaned_data["sources"]
-        if not citations:
-            raise ValidationError(_("Opening a procedure needs at least one source."))
-        return citations
 
     def clean_infr_number(self):
         number = self.cleaned_data.get("infr_number") or None
@@ -230,10 +235,11 @@ class ProcedureOpenForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(PreciseDateFormMixin, forms.ModelForm):
+class DecisionForm(SourcedFormMixin, PreciseDateFormMixin, forms.ModelForm):
     """The next decision of a procedure; the order rules are checked against the decisions before it."""
 
     precise_dates = {"date": "date_precision"}
+    sources_missing = _("Every decision needs at least one source.")
 
     date = PartialDateField(label=_("Decision date"), required=False, allow_future=False,
                             help_text=_("Empty when unknown. For example 2023-02-15 or 2023-02."))
@@ -260,11 +266,6 @@ class DecisionForm(PreciseDateFormMixin, forms.ModelForm):
         if "stage" in self.fields:  # closing has its own form
             self.fields["stage"].choices = [c for c in self.fields["stage"].choices if c[0] != Stage.CLOSED]
 
-    def clean_sources(self):
-        citations = self.cleaned_data["sources"]
-        if not citations:
-            raise ValidationError(_("Every decision needs at least one source."))
-        return citations
 
     def clean_reply_months(self):
         months = self.cleaned_data.get("reply_months")
@@ -285,8 +286,9 @@ class CloseProcedureForm(DecisionForm):
         self.fields["date"].label = _("Date of the closure")
 
 
-class AssessmentForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class AssessmentForm(SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"date": "date_precision"}
+    sources_missing = _("An assessment needs at least one source.")
 
     date = PartialDateField(label=_("As of"), allow_future=False,
                             help_text=_("The date of the assessment. For example 2023-02-15 or 2023-02."))
@@ -299,16 +301,6 @@ class AssessmentForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
 
     field_order = ["status", "date", "comment", "sources", "confidence", "reason", "version"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "sources" not in self.initial:
-            self.initial["sources"] = [source.citation for source in self.instance.sources.all()]
-
-    def clean_sources(self):
-        citations = self.cleaned_data["sources"]
-        if not citations:
-            raise ValidationError(_("An assessment needs at least one source."))
-        return citations
 
 
 class LiaisonReportForm(PreciseDateFormMixin, forms.ModelForm):
