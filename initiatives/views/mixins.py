@@ -5,7 +5,7 @@ workspace; an object outside a liaison's Member State answers 404, "to prevent i
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _g
 
@@ -55,3 +55,16 @@ class ConflictMixin:
         response = self.render_to_response(self.get_context_data(form=form, conflict=conflict))
         response.status_code = 409
         return response
+
+    def write_or_refuse(self, form, write, *, version_field="version"):
+        """Run a service write. Returns (its result, None) when saved, or (None, the form again with the
+        reason) when someone changed the record in between or a rule of the record is broken."""
+        from initiatives import services
+
+        try:
+            return write(), None
+        except services.EditConflict as conflict:
+            return None, self.render_conflict(form, conflict, version_field)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return None, self.form_invalid(form)

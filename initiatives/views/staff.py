@@ -101,15 +101,11 @@ class KeyActionUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
                                         history_url=history_url(self.action), **kwargs)
 
     def form_valid(self, form):
-        try:
-            action = services.save_key_action(form.instance, user=self.request.user,
-                                              reason=form.cleaned_data["reason"],
-                                              version=form.cleaned_data["version"])
-        except services.EditConflict as conflict:
-            return self.render_conflict(form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        action, refused = self.write_or_refuse(form, lambda: services.save_key_action(
+            form.instance, user=self.request.user, reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"]))
+        if refused:
+            return refused
         if action.status == KeyActionStatus.DELIVERED_LATE and form.cleaned_data["status"] == KeyActionStatus.DELIVERED:
             messages.info(self.request, _g("Delivered after its deadline: saved as “delivered late”."))
         messages.success(self.request, _g("Key action %(code)s saved.") % {"code": action})
@@ -140,14 +136,11 @@ class EventFormView(StaffRequiredMixin, ConflictMixin, FormView):
         return super().get_context_data(action=self.action, event=self.event, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.save_event(form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
-                                reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
-        except services.EditConflict as conflict:
-            return self.render_conflict(form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        _event, refused = self.write_or_refuse(form, lambda: services.save_event(
+            form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
+            reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
+        if refused:
+            return refused
         messages.success(self.request, _g("Event saved."))
         return HttpResponseRedirect(reverse("initiatives:staff_key_action", args=[self.action.pk]))
 
@@ -239,15 +232,12 @@ class DecisionCreateView(StaffRequiredMixin, ProcedureMixin, ConflictMixin, Form
         return context
 
     def form_valid(self, form):
-        try:
-            services.add_decision(form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
-                                  after_position=form.cleaned_data["after_position"],
-                                  reason=form.cleaned_data["reason"])
-        except services.EditConflict as conflict:
-            return self.render_conflict(form, conflict, version_field="after_position")
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        _decision, refused = self.write_or_refuse(form, lambda: services.add_decision(
+            form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
+            after_position=form.cleaned_data["after_position"], reason=form.cleaned_data["reason"]),
+            version_field="after_position")
+        if refused:
+            return refused
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(reverse("initiatives:staff_procedure", args=[self.procedure.pk]))
 
@@ -318,14 +308,11 @@ class AssessmentUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
             history_url=history_url(self.assessment) if self.assessment.pk else None, **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.set_assessment(form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
-                                    reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
-        except services.EditConflict as conflict:
-            return self.render_conflict(form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+        _assessment, refused = self.write_or_refuse(form, lambda: services.set_assessment(
+            form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
+            reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
+        if refused:
+            return refused
         messages.success(self.request, _g("Assessment of Art. %(n)s for %(ms)s saved.") % {
             "n": self.article.number, "ms": self.member_state.name})
         return HttpResponseRedirect(reverse("initiatives:staff_assessment_articles", args=[self.member_state.code]))
