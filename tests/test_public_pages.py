@@ -287,3 +287,11 @@ def test_export_query_count_does_not_grow_with_the_data(client, django_assert_nu
     # 3 every matching procedure with_state() + first decision + Member State
     with django_assert_num_queries(3):
         assert client.get(reverse("initiatives:infringement_list") + "?format=csv").status_code == 200
+
+
+def test_the_latest_changes_show_a_record_once_even_when_its_sources_were_linked_after_its_creation(client):
+    from initiatives.views.public import latest_changes
+
+    texts = [change["text"] for change in latest_changes()]
+    assert len(texts) == len(set(texts))
+    assert all(change["action"] for change in latest_changes())

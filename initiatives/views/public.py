@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -95,6 +95,9 @@ def extra_labels() -> dict[str, str]:
 HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
+SAME_CHANGE = timedelta(minutes=1)
+
+
 def latest_changes(limit: int = 8):
     """The latest published changes, from django-simple-history: one query per model (`.values()`, with
     what each line needs joined in), newest first.
@@ -109,27 +112,34 @@ def latest_changes(limit: int = 8):
         return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
 
     sources = [
-        (KeyAction.history.values("history_date", "history_id", "history_type", "short_title", "code",
+        (KeyAction.history.values("history_date", "history_id", "history_type", "id", "short_title", "code",
                                   "initiative__number"), _("key action"),
          lambda r: (r["short_title"], initiative_url(r["initiative__number"], f"#action-{r['code']}"))),
-        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "description", "date",
+        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "id", "description", "date",
                                        "date_precision", "key_action__initiative__number"), _("event"),
          lambda r: (f"{when(r)}: {r['description']}", initiative_url(r["key_action__initiative__number"]))),
-        (Decision.history.values("history_date", "history_id", "history_type", "stage", "date", "date_precision",
+        (Decision.history.values("history_date", "history_id", "history_type", "id", "stage", "date", "date_precision",
                                  "procedure__member_state__code", "procedure__member_state__name"),
          _("infringement decision"),
          lambda r: (f"{r['procedure__member_state__name'] or ''}: {Stage(r['stage']).label}, {when(r)}",
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
                     if r["procedure__member_state__code"] else None)),
-        (Initiative.history.values("history_date", "history_id", "history_type", "number", "title"),
+        (Initiative.history.values("history_date", "history_id", "history_type", "id", "number", "title"),
          _("initiative"), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
     ]
     changes = []
     for queryset, kind, describe in sources:
-        for row in queryset.order_by("-history_date", "-history_id")[:limit]:
+        newest = {}  # one line per record: a creation and the sources linked right after it are one change
+        for row in queryset.order_by("-history_date", "-history_id")[:limit * 3]:
+            if row["id"] in newest:
+                change = newest[row["id"]]
+                if row["history_type"] == "+" and change["when"] - row["history_date"] < SAME_CHANGE:
+                    change["action"] = HISTORY_TYPES["+"]
+                continue
             text, url = describe(row)
-            changes.append({"when": row["history_date"], "kind": kind, "text": text, "url": url,
-                            "action": HISTORY_TYPES.get(row["history_type"], row["history_type"])})
+            newest[row["id"]] = {"when": row["history_date"], "kind": kind, "text": text, "url": url,
+                                 "action": HISTORY_TYPES.get(row["history_type"], row["history_type"])}
+        changes.extend(list(newest.values())[:limit])
     changes.sort(key=lambda change: change["when"], reverse=True)
     return changes[:limit]
 
