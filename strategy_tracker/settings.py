@@ -101,9 +101,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "strategy_tracker.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+    # An empty DATABASE_URL (as in a copied .env.example) means the default SQLite file.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or "0"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

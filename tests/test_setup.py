@@ -28,6 +28,15 @@ def test_with_debug_off_it_refuses_to_start_without_allowed_hosts():
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
 
 
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    environment.update(DATABASE_URL="", DJANGO_SETTINGS_MODULE="strategy_tracker.settings")
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                             "print(settings.DATABASES['default']['ENGINE'])"],
+                            env=environment, capture_output=True, text=True)
+    assert result.stdout.strip() == "django.db.backends.sqlite3", result.stderr
+
+
 def test_a_bad_boolean_fails_loudly():
     result = run_check(DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be true or false" in result.stderr
