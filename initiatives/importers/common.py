@@ -21,6 +21,20 @@ CHANGE_REASON: ContextVar[str] = ContextVar("import_change_reason", default="")
 AMBIGUOUS_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 
 
+def read_member_state(row: Row, member_states: dict, result: ImportResult):
+    """The bound Member State a row's `member_state_code` names (GR is read as EL); None after an error."""
+    code = row.get("member_state_code").upper()
+    member_state = member_states.get("EL" if code == "GR" else code)
+    if member_state is None:
+        result.error(row.line, "member_state_code", _("%(value)r is not an EU Member State code.") % {
+            "value": row.get("member_state_code")})
+    elif not member_state.bound_by_directive:
+        result.error(row.line, "member_state_code", _("%(name)s is not bound by the Directive.") % {
+            "name": member_state.name})
+        return None
+    return member_state
+
+
 def read_confidence(row: Row, column: str, result: ImportResult) -> str | None:
     value = row.get(column).lower()
     if value not in Confidence.values:

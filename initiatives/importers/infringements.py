@@ -37,7 +37,7 @@ from initiatives.models import (
 )
 from initiatives.models.infringements import INFR_NUMBER_RE
 
-from .common import read_confidence, read_date, read_sources, upsert
+from .common import read_confidence, read_date, read_member_state, read_sources, upsert
 from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "infr_number", "stage", "decision_date", "source_url_or_ref", "confidence",
@@ -122,14 +122,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
 
 def _parse(row: Row, member_states, acts, result, articles) -> ParsedRow | None:
     errors_before = len(result.errors)
-    code = row.get("member_state_code").upper()
-    member_state = member_states.get("EL" if code == "GR" else code)
-    if member_state is None:
-        result.error(row.line, "member_state_code", _("%(value)r is not an EU Member State code.") % {
-            "value": row.get("member_state_code")})
-    elif not member_state.bound_by_directive:
-        result.error(row.line, "member_state_code", _("%(name)s is not bound by the Directive.") % {
-            "name": member_state.name})
+    member_state = read_member_state(row, member_states, result)
     infr_number = row.get("infr_number") or None
     if infr_number and not re.match(INFR_NUMBER_RE, infr_number):
         result.error(row.line, "infr_number", _("%(value)r is not an INFR number; write it as INFR(2019)2136.") % {

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from initiatives.choices import NotificationStatus
 from initiatives.models import Article, LegalAct, MemberState, NationalMeasure, TranspositionReport
 
-from .common import read_confidence, read_date, read_sources, upsert
+from .common import read_confidence, read_date, read_member_state, read_sources, upsert
 from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "article", "status", "as_of", "source_url_or_ref", "confidence"}
@@ -38,15 +38,8 @@ def run(rows: list[Row], *, member_state: MemberState | None = None, progress=No
         if progress is not None:
             progress(index, len(rows))
         errors_before = len(result.errors)
-        code = row.get("member_state_code").upper()
-        ms = member_states.get("EL" if code == "GR" else code)
-        if ms is None:
-            result.error(row.line, "member_state_code", _("%(value)r is not an EU Member State code.") % {
-                "value": row.get("member_state_code")})
-        elif not ms.bound_by_directive:
-            result.error(row.line, "member_state_code", _("%(name)s is not bound by the Directive.") % {
-                "name": ms.name})
-        elif member_state is not None and ms != member_state:
+        ms = read_member_state(row, member_states, result)
+        if ms is not None and member_state is not None and ms != member_state:
             result.error(row.line, "member_state_code", _(
                 "This row is about %(other)s; you may import only %(own)s's transposition.") % {
                 "other": ms.name, "own": member_state.name})
