@@ -64,12 +64,16 @@ def split_citations(cell: str) -> list[str]:
 
 
 class SourcedFact(models.Model):
-    """A fact that carries at least one source and a confidence."""
+    """A fact that carries at least one source and a confidence, and the day staff last checked it against
+    its sources (`last_verified`; empty until they do: imported research data gives no such day)."""
 
     sources = models.ManyToManyField(Source, related_name="%(class)s_facts", blank=True,
                                      verbose_name=_("sources"))
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices,
                                   default=Confidence.MEDIUM)
+    last_verified = models.DateField(
+        _("last verified"), null=True, blank=True,
+        help_text=_("The day staff last checked this record against its sources; empty when never checked."))
 
     class Meta:
         abstract = True

@@ -125,7 +125,6 @@ class KeyAction(PreciseDateMixin, SourcedFact):
     forecast_precision = models.CharField(_("forecast precision"), max_length=10, choices=Precision.choices,
                                           default=Precision.DAY)
     narrative = models.TextField(_("public narrative"), max_length=4000, blank=True)
-    last_verified = models.DateField(_("last verified"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = KeyActionQuerySet.as_manager()
