@@ -116,6 +116,26 @@ class TrackedFormMixin(forms.Form):
                              help_text=_("Kept in the record's history, with your name and the time."))
 
 
+class VerifiedTodayFormMixin(forms.Form):
+    """Edit forms of a sourced fact: a tick box, empty at first, "I checked this against its sources today".
+    Ticked, the save records today as the day the record was last verified; left empty, that day stays."""
+
+    verified_today = forms.BooleanField(
+        label=_("I checked this against its sources today"), required=False,
+        help_text=_("Records today as the day this was last verified; leave it empty if you did not check."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [name for name in self.fields if name != "verified_today"]
+        names.insert(names.index("reason") if "reason" in names else len(names), "verified_today")
+        self.order_fields(names)
+
+    def _post_clean(self):
+        if self.cleaned_data.get("verified_today"):
+            self.instance.last_verified = timezone.localdate()
+        super()._post_clean()
+
+
 class PreciseDateFormMixin:
     """Model forms whose model stores a date and its precision in two fields.
 
@@ -158,7 +178,7 @@ class SourcedFormMixin:
         return citations
 
 
-class KeyActionForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class KeyActionForm(VerifiedTodayFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"forecast": "forecast_precision", "date": "date_precision"}
 
     forecast = PartialDateField(label=_("Forecast date"), required=False,
@@ -176,7 +196,7 @@ class KeyActionForm(PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     field_order = ["status", "progress", "forecast", "date", "narrative", "reason", "version"]
 
 
-class EventForm(SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class EventForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"date": "date_precision"}
     sources_missing = _("Every event needs at least one source.")
 
@@ -235,7 +255,7 @@ class ProcedureOpenForm(SourcedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(SourcedFormMixin, PreciseDateFormMixin, forms.ModelForm):
+class DecisionForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, forms.ModelForm):
     """The next decision of a procedure; the order rules are checked against the decisions before it."""
 
     precise_dates = {"date": "date_precision"}
@@ -286,7 +306,7 @@ class CloseProcedureForm(DecisionForm):
         self.fields["date"].label = _("Date of the closure")
 
 
-class AssessmentForm(SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class AssessmentForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
     precise_dates = {"date": "date_precision"}
     sources_missing = _("An assessment needs at least one source.")
 

@@ -175,6 +175,34 @@ def set_assessment(assessment: Assessment, *, user, citations: list[str], reason
 
 
 @transaction.atomic
+def mark_verified(records: dict[type, Iterable[int]], *, user, today: date) -> int:
+    """Record that staff checked these records against their sources on `today` (their `last_verified`).
+
+    `records` maps a sourced model (KeyAction, Decision ...) to the primary keys chosen. All or nothing: a
+    record that does not exist raises ValidationError naming it, and nothing is saved. A record already
+    verified on `today` is left as it is. Each change is kept in the record's history with `user` and the
+    reason "verified against sources". Returns how many records were marked.
+    """
+    found, missing = [], []
+    for model, pks in records.items():
+        wanted = set(pks)
+        rows = list(model._default_manager.select_for_update().filter(pk__in=wanted).order_by("pk"))
+        missing += [f"{model._meta.verbose_name} {pk}" for pk in sorted(wanted - {row.pk for row in rows})]
+        found += rows
+    if missing:
+        raise ValidationError(_g("No such record: %(records)s. Nothing was marked as verified.")
+                              % {"records": ", ".join(missing)})
+    marked = 0
+    for record in found:
+        if record.last_verified == today:
+            continue
+        record.last_verified = today
+        _save_audited(record, user=user, reason=_g("verified against sources"))
+        marked += 1
+    return marked
+
+
+@transaction.atomic
 def save_liaison_report(report: LiaisonReport, *, user, version: int | None, submit: bool = False) -> LiaisonReport:
     """Save a liaison's draft (a returned or approved report becomes a draft again); submit it if asked."""
     if report.pk is None and LiaisonReport.objects.filter(

@@ -240,6 +240,14 @@ SPECTACULAR_SETTINGS = {
 REAL_DATA_DIR = Path(os.environ.get("REAL_DATA_DIR") or BASE_DIR / "fixtures" / "data")
 STRATEGY_TEXT_PATH = Path(os.environ.get("STRATEGY_TEXT_PATH") or BASE_DIR / "fixtures" / "seeds" / "com_2020_607.txt")
 
+# Staff see "needs checking" on a record not verified against its sources for this many months
+# (initiatives/freshness.py): a whole number, at least 1.
+_freshness_months = (os.environ.get("FRESHNESS_MONTHS") or "6").strip()
+if not _freshness_months.isdecimal() or int(_freshness_months) < 1:
+    raise ImproperlyConfigured(f"FRESHNESS_MONTHS must be a whole number of months, at least 1, not "
+                               f"{_freshness_months!r}")
+FRESHNESS_MONTHS = int(_freshness_months)
+
 # Demo accounts (create_demo_accounts, refused when DEBUG is off).
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tracker-demo")
 
