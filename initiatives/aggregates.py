@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from initiatives.as_of import counts_on, key_action_status_on
 from initiatives.choices import (
     STAGE_RANK,
     AssessmentStatus,
@@ -44,6 +45,7 @@ DECISION_COLUMNS = ["procedure_id", "member_state", "type", "infr_number", "posi
                     "date_precision"]
 ARTICLE_COLUMNS = ["id", "number", "title", "group"]
 STATUS_COLUMNS = ["member_state", "article_id", "status"]
+DATED_STATUS_COLUMNS = [*STATUS_COLUMNS, "date", "date_precision"]
 
 
 def _frame(rows, columns) -> pd.DataFrame:
@@ -125,7 +127,8 @@ def report_frame(member_state_code: str | None = None) -> pd.DataFrame:
     reports = TranspositionReport.objects.published()
     if member_state_code is not None:
         reports = reports.filter(member_state__code=member_state_code)
-    return _frame(reports.order_by().values_list("member_state__code", "article_id", "status"), STATUS_COLUMNS)
+    return _frame(reports.order_by().values_list("member_state__code", "article_id", "status", "date",
+                                                 "date_precision"), DATED_STATUS_COLUMNS)
 
 
 def assessment_frame(member_state_code: str | None = None) -> pd.DataFrame:
@@ -135,7 +138,8 @@ def assessment_frame(member_state_code: str | None = None) -> pd.DataFrame:
     assessments = Assessment.objects.published()
     if member_state_code is not None:
         assessments = assessments.filter(member_state__code=member_state_code)
-    return _frame(assessments.order_by().values_list("member_state__code", "article_id", "status"), STATUS_COLUMNS)
+    return _frame(assessments.order_by().values_list("member_state__code", "article_id", "status", "date",
+                                                     "date_precision"), DATED_STATUS_COLUMNS)
 
 
 # --- pure transforms ----------------------------------------------------------------------------------------
@@ -196,6 +200,68 @@ def timeline_rows(actions: pd.DataFrame, today: date) -> pd.DataFrame:
         else:
             slippage.append(((delivered if is_done else today) - deadline_end).days)
     out["slippage_days"] = pd.array(slippage, dtype="Int64")
+    return out
+
+
+# --- as of a past day (the rules are in as_of.py) -------------------------------------------------------------
+
+
+def _when(value, precision) -> PartialDate | None:
+    return None if _missing(value) else PartialDate.from_parts(value, precision or "day")
+
+
+def dated_on(frame: pd.DataFrame, day: date | None, *, date_column: str = "date",
+             precision_column: str = "date_precision") -> pd.DataFrame:
+    """The rows of `frame` that had happened by `day` (all rows when `day` is None, the present).
+
+    A row with no date is not placed in time: it is left out of every past day."""
+    if day is None:
+        return frame
+    keep = [counts_on(_when(value, precision), day)
+            for value, precision in zip(frame[date_column], frame[precision_column], strict=True)]
+    return frame[pd.Series(keep, index=frame.index, dtype=bool)]
+
+
+def procedures_on(procedures: pd.DataFrame, decisions: pd.DataFrame, day: date | None) -> pd.DataFrame:
+    """The procedures as they stood on `day`, from their decisions taken by then (`decisions` already
+    through `dated_on`): procedures not yet opened are left out; state and latest decision recomputed."""
+    if day is None:
+        return procedures
+    taken = decisions.sort_values(["procedure_id", "position"], kind="stable")
+    latest = taken.drop_duplicates("procedure_id", keep="last").set_index("procedure_id")
+    closed = set(taken.loc[taken["stage"] == Stage.CLOSED, "procedure_id"])
+    out = procedures[procedures["id"].isin(latest.index)].copy()
+    out["is_closed"] = out["id"].isin(closed).astype(bool)
+    for column, source in (("latest_stage", "stage"), ("latest_date", "date"),
+                           ("latest_precision", "date_precision")):
+        out[column] = [latest.at[pk, source] for pk in out["id"]]
+    return out
+
+
+def key_actions_on(actions: pd.DataFrame, events: pd.DataFrame, day: date | None) -> pd.DataFrame:
+    """Key actions with the status they had on `day` and their delivery date only if it had come by then
+    (`events`: all published events, as event_frame gives them)."""
+    if day is None:
+        return actions
+    dates: dict[int, list[PartialDate]] = {}
+    for key_action, value, precision in zip(events["key_action_id"], events["date"], events["date_precision"],
+                                            strict=True):
+        when = _when(value, precision)
+        if when is not None:
+            dates.setdefault(key_action, []).append(when)
+    out = actions.copy()
+    statuses, delivered_dates, delivered_precisions = [], [], []
+    for row in actions.itertuples(index=False):
+        delivered = _when(row.date, row.date_precision)
+        statuses.append(key_action_status_on(
+            recorded=row.status, deadline=_when(row.deadline, row.deadline_precision), delivered=delivered,
+            events=dates.get(row.id, []), day=day))
+        came = delivered is not None and counts_on(delivered, day)
+        delivered_dates.append(row.date if came else None)
+        delivered_precisions.append(row.date_precision if came else "")
+    out["status"] = statuses
+    out["date"] = pd.Series(delivered_dates, index=out.index, dtype=object)
+    out["date_precision"] = delivered_precisions
     return out
 
 

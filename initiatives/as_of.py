@@ -13,10 +13,14 @@ Rules, used the same way everywhere (and stated on the methodology page):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+from django.utils.translation import gettext as _g
 
 from initiatives.choices import STAGE_RANK, KeyActionStatus, Stage
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, Precision
 
 
 def counts_on(when: PartialDate | None, day: date | None) -> bool:
@@ -65,3 +69,69 @@ def key_action_status_on(*, recorded: str, deadline: PartialDate | None, deliver
     if any(counts_on(when, day) for when in events):
         return KeyActionStatus.IN_PROGRESS
     return KeyActionStatus.NOT_STARTED
+
+
+# --- the same rule in SQL, and the `?as_of=` parameter of the public pages ------------------------------------
+
+EARLIEST = date(2011, 1, 1)  # the year Directive 2011/93/EU was adopted: nothing the tracker follows is older
+
+
+def latest_counted_start(day: date, precision: str) -> date:
+    """The first day of the latest period of `precision` that has wholly passed by `day` (its end <= day).
+
+    Stored dates are the first day of their period, so "counts on `day`" is "date <= this" in SQL."""
+    following = PartialDate.from_parts(day + timedelta(days=1), precision)  # the period holding the next day
+    return PartialDate.from_parts(following.start - timedelta(days=1), precision).start
+
+
+def counted_q(day: date, prefix: str = "") -> Q:
+    """A Q object selecting the rows (with `date` and `date_precision`) that `counts_on` would keep."""
+    condition = Q(pk__in=[])
+    for precision in Precision.values:
+        condition |= Q(**{f"{prefix}date_precision": precision,
+                          f"{prefix}date__lte": latest_counted_start(day, precision)})
+    return condition
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The day a page is shown as of (None: today, the present state) and what to tell the reader."""
+
+    day: date | None
+    today: date
+    error: str = ""
+
+    @property
+    def is_past(self) -> bool:
+        return self.day is not None
+
+    @property
+    def reference_day(self) -> date:
+        """The day durations and slippage are counted to."""
+        return self.day or self.today
+
+    def year_steps(self) -> list[date]:
+        """The last day of each year from the first year of the records to last year."""
+        return [date(year, 12, 31) for year in range(EARLIEST.year + 2, self.today.year)]
+
+
+def parse_as_of(raw: str | None, today: date) -> AsOf:
+    """Read `?as_of=YYYY-MM-DD`. Anything unusable shows the present, with a message saying why."""
+    text = (raw or "").strip()
+    if not text:
+        return AsOf(None, today)
+    try:
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return AsOf(None, today, _g("“%(value)s” is not a date: write it as YYYY-MM-DD, for example 2021-12-31. "
+                                    "This page shows today.") % {"value": text[:40]})
+    if day > today:
+        return AsOf(None, today, _g("%(day)s is in the future: this page shows today.") % {"day": day.isoformat()})
+    if day < EARLIEST:
+        return AsOf(None, today, _g("The tracker starts on %(earliest)s: choose a later date. This page shows "
+                                    "today.") % {"earliest": EARLIEST.isoformat()})
+    if day == today:
+        return AsOf(None, today)
+    return AsOf(day, today)

@@ -154,7 +154,8 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
          "y1": 1, "line": {"color": INK, "width": 1.5, "dash": "dash"}},
     ]
     today_note = {"x": today.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": labels["today"],
-                  "showarrow": False, "xanchor": "right", "yanchor": "bottom", "font": {"size": 12, "color": INK}}
+                  "showarrow": False, "xanchor": "right", "yanchor": "bottom", "yshift": 16,
+                  "font": {"size": 12, "color": INK}}  # a line above the period's note, so that they never overlap
     period_note = {"x": period_start.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": labels["period"],
                    "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": MUTED}}
     # On a phone (js/charts.js applies `meta.narrow` below 640 px) rows are named by their code only.
@@ -162,7 +163,7 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
                         "ticktext": [f"{row['initiative']}/{row['code']}" for row in records]},
               "xaxis": {"dtick": "M24", "tickformat": "%Y"}, "annotations": [today_note]}
     return _figure(traces, height=140 + height_per_row * max(len(order), 1), meta={"narrow": narrow},
-                   margin={"l": 10, "r": 10, "t": 26, "b": 10}, shapes=shapes, annotations=[today_note, period_note],
+                   margin={"l": 10, "r": 10, "t": 44, "b": 10}, shapes=shapes, annotations=[today_note, period_note],
                    xaxis={"type": "date", "range": [start.isoformat(), end.isoformat()], "gridcolor": LINE,
                           "automargin": True},
                    # a fixed range keeps a row for an action with nothing dated (it shows as an empty row)
@@ -268,7 +269,12 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},
             "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{x}<extra></extra>"})
+    xaxis = {"type": "date", "gridcolor": LINE, "automargin": True}
+    if len(dated):  # at least a year either side, so that one decision does not zoom the axis to milliseconds
+        first, last = min(dated["date"]), max(dated["date"])
+        xaxis.update(range=[date(first.year - 1, 7, 1).isoformat(), date(last.year + 1, 7, 1).isoformat()],
+                     tickformat="%Y")
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
-                   xaxis={"type": "date", "gridcolor": LINE, "automargin": True},
+                   xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "autorange": "reversed", "automargin": True})

@@ -1,6 +1,10 @@
 """The site navigation, for base.html: public sections, and the workspace of a logged-in role."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
+
+AS_OF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 PUBLIC_SECTIONS = [
     ("/", _("Overview")),
@@ -25,7 +29,11 @@ def navigation(request):
             sections.append(("/staff/", _("Staff workspace")))
         if hasattr(user, "liaison"):
             sections.append(("/liaison/", _("My Member State")))
+    # A reader looking at a past date stays on it from page to page (the public pages read `?as_of=`).
+    as_of = request.GET.get("as_of", "") if hasattr(request, "GET") else ""
+    keep = f"?as_of={as_of}" if AS_OF_RE.match(as_of) else ""
     for href, label in sections:
         current = path == href if href == "/" else path.startswith(href)
-        items.append({"href": href, "label": label, "current": current})
+        public = (href, label) in PUBLIC_SECTIONS
+        items.append({"href": href + keep if public else href, "label": label, "current": current})
     return {"nav_items": items}

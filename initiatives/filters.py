@@ -15,6 +15,7 @@ from django_filters import (
     ModelChoiceFilter,
 )
 
+from initiatives.as_of import counted_q
 from initiatives.choices import ArticleGroup, KeyActionStatus, ProcedureType, Stage
 from initiatives.models import Article, Decision, InfringementProcedure, Initiative, KeyAction, MemberState
 
@@ -44,16 +45,22 @@ class ProcedureFilter(FilterSet):
         model = InfringementProcedure
         fields = ["member_state", "type", "stage", "state", "year"]
 
+    day = None  # set by a page shown as of a past day: only the decisions taken by then count
+
+    def decisions(self):
+        decisions = Decision.objects.filter(procedure=OuterRef("pk"))
+        return decisions if self.day is None else decisions.filter(counted_q(self.day))
+
     def filter_latest_stage(self, queryset, name, value):
-        latest = Decision.objects.filter(procedure=OuterRef("pk")).order_by("-position").values("stage")[:1]
+        latest = self.decisions().order_by("-position").values("stage")[:1]
         return queryset.alias(filter_latest_stage=Subquery(latest)).filter(filter_latest_stage=value)
 
     def filter_state(self, queryset, name, value):
-        closure = Exists(Decision.objects.filter(procedure=OuterRef("pk"), stage=Stage.CLOSED))
+        closure = Exists(self.decisions().filter(stage=Stage.CLOSED))
         return queryset.filter(closure if value == CLOSED else ~closure)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(Exists(Decision.objects.filter(procedure=OuterRef("pk"), date__year=value)))
+        return queryset.filter(Exists(self.decisions().filter(date__year=value)))
 
 
 class KeyActionFilter(FilterSet):
@@ -62,7 +69,8 @@ class KeyActionFilter(FilterSet):
     initiative = ModelChoiceFilter(
         label=_("Initiative"), field_name="initiative", to_field_name="number",
         queryset=Initiative.objects.published().order_by("number"), empty_label=_("All initiatives"))
-    status = ChoiceFilter(label=_("Status"), choices=KeyActionStatus.choices, empty_label=_("All statuses"))
+    status = ChoiceFilter(label=_("Status"), choices=KeyActionStatus.choices, empty_label=_("All statuses"),
+                          method="filter_status")
     kind = ChoiceFilter(label=_("Kind"), choices=[(KEY_ACTION, _("key actions")),
                                                   (CONTEXT, _("context commitments"))],
                         method="filter_kind", empty_label=_("Key actions and context commitments"))
@@ -70,6 +78,11 @@ class KeyActionFilter(FilterSet):
     class Meta:
         model = KeyAction
         fields = ["initiative", "status", "kind"]
+
+    day = None  # set by a page shown as of a past day: the status then is computed, not stored
+
+    def filter_status(self, queryset, name, value):
+        return queryset if self.day is not None else queryset.filter(status=value)
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(is_context_commitment=(value == CONTEXT))

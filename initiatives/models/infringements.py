@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from initiatives.as_of import counted_q
 from initiatives.choices import STAGE_PREREQUISITES, ProcedureType, Stage
 from initiatives.dates import PartialDate, Precision
 
@@ -71,11 +72,18 @@ class ProcedureQuerySet(LastChangedQuerySetMixin, models.QuerySet):
     def published(self):
         return self
 
-    def with_state(self):
-        """Annotate `is_closed`, `latest_stage`, `latest_date` and `latest_precision` in the same query."""
-        last = Decision.objects.filter(procedure=OuterRef("pk")).order_by("-position")
-        return self.annotate(
-            is_closed=Exists(Decision.objects.filter(procedure=OuterRef("pk"), stage=Stage.CLOSED)),
+    def with_state(self, day=None):
+        """Annotate `is_closed`, `latest_stage`, `latest_date` and `latest_precision` in the same query.
+
+        With `day`, the state on that day: only the decisions taken by then count (as_of.counted_q), and
+        procedures with none are left out."""
+        decisions = Decision.objects.filter(procedure=OuterRef("pk"))
+        if day is not None:
+            decisions = decisions.filter(counted_q(day))
+        last = decisions.order_by("-position")
+        queryset = self.filter(Exists(decisions)) if day is not None else self
+        return queryset.annotate(
+            is_closed=Exists(decisions.filter(stage=Stage.CLOSED)),
             latest_stage=Subquery(last.values("stage")[:1]),
             latest_date=Subquery(last.values("date")[:1]),
             latest_precision=Subquery(last.values("date_precision")[:1]),

@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
@@ -27,6 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from initiatives import aggregates, charts, exports
+from initiatives.as_of import counted_q, counts_on, key_action_status_on
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
@@ -55,6 +55,7 @@ from initiatives.models import (
 )
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
+from initiatives.views.as_of import AsOfMixin
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
 TOPOJSON_FOLDER = "initiatives/vendor/geo/"
@@ -79,10 +80,6 @@ class Chart:
     @property
     def data_id(self) -> str:
         return f"{self.id}-data"
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def extra_labels() -> dict[str, str]:
@@ -144,21 +141,28 @@ def latest_changes(limit: int = 8):
     return changes[:limit]
 
 
-class OverviewView(TemplateView):
+def frames_on(day):
+    """Key actions, events, procedures and decisions as they stood on `day` (None: now)."""
+    events = aggregates.event_frame()
+    actions = aggregates.key_actions_on(aggregates.key_action_frame(), events, day)
+    decisions = aggregates.dated_on(aggregates.decision_frame(), day)
+    procedures = aggregates.procedures_on(aggregates.procedure_frame(), decisions, day)
+    return actions, aggregates.dated_on(events, day), procedures, decisions
+
+
+class OverviewView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/overview.html"
 
     def get_context_data(self, **kwargs):
-        now = today()
+        day = self.as_of.day
+        now = self.as_of.reference_day
         strategy = Strategy.objects.first()
-        actions = aggregates.key_action_frame()
-        events = aggregates.event_frame()
+        actions, events, procedures, decisions = frames_on(day)
         member_states = aggregates.member_state_frame()
-        procedures = aggregates.procedure_frame()
-        decisions = aggregates.decision_frame()
         open_ = aggregates.open_procedures(procedures)
         letters = aggregates.letters_by_year(decisions)
         by_initiative = aggregates.status_by_initiative(actions)
-        changes = latest_changes()
+        changes = [] if day else latest_changes()  # what changed in the tracker lately says nothing of the past
         headline = aggregates.headline_counts(actions)
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
         open_codes = sorted(set(open_["member_state"]))
@@ -178,7 +182,7 @@ class OverviewView(TemplateView):
                 "chart-timeline", _g("Key actions over time"),
                 _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
                    "shaded band is the strategy period and the dashed line today."),
-                charts.figure_data(timeline_chart(rows, events, strategy, now)))
+                charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         return super().get_context_data(
             strategy=strategy, headline=headline, progress=progress, compact_timeline=compact,
             compact_rows=compact_rows,
@@ -195,11 +199,12 @@ class OverviewView(TemplateView):
             **kwargs)
 
 
-def timeline_chart(rows, events, strategy, now):
+def timeline_chart(rows, events, strategy, now, *, past=False):
     return charts.timeline(
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
         labels={"deadline": _g("end of the deadline's period"), "delivered": _g("delivered"),
-                "events": _g("dated event"), "today": _g("today"),
+                "events": _g("dated event"),
+                "today": PartialDate(now).display() if past else _g("today"),
                 "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
                                                                      "end": strategy.period_end}})
 
@@ -233,29 +238,74 @@ def with_slippage(initiatives, now):
     return initiatives
 
 
-class InitiativeListView(TemplateView):
+def event_dates(key_actions) -> dict[int, list[PartialDate]]:
+    """The dates of the published events of `key_actions` (one query), per key action id."""
+    dates: dict[int, list[PartialDate]] = {}
+    rows = KeyActionEvent.objects.published().filter(key_action__in=key_actions, date__isnull=False)
+    for key_action_id, value, precision in rows.values_list("key_action_id", "date", "date_precision"):
+        dates.setdefault(key_action_id, []).append(PartialDate.from_parts(value, precision))
+    return dates
+
+
+def action_on(action, dates: list[PartialDate], day):
+    """Show `action` (a model instance, not saved) as it stood on `day`: its status then, its delivery
+    date only if it had come, its progress only once its latest event had (the sources give it then)."""
+    if day is None:
+        return action
+    delivered = action.delivered_on
+    action.status = key_action_status_on(recorded=action.status, deadline=action.deadline_date,
+                                         delivered=delivered, events=dates, day=day)
+    if delivered is not None and not counts_on(delivered, day):
+        action.date, action.date_precision = None, ""
+    if not dates or max(when.end for when in dates) > day:
+        action.progress = None
+    return action
+
+
+def initiatives_on(initiatives, day, dates):
+    """Key actions (and, where loaded, their events) of `initiatives` as they stood on `day`."""
+    if day is None:
+        return initiatives
+    for initiative in initiatives:
+        for action in initiative.action_list:
+            action_on(action, dates.get(action.pk, []), day)
+            if hasattr(action, "event_list"):
+                action.event_list = [e for e in action.event_list if counts_on(e.when, day)]
+            else:
+                action.event_count = sum(1 for when in dates.get(action.pk, []) if counts_on(when, day))
+    return initiatives
+
+
+class InitiativeListView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/initiative_list.html"
 
     def get_context_data(self, **kwargs):
-        initiatives = with_slippage(list(initiatives_with_actions(details=False)), today())
+        day = self.as_of.day
+        initiatives = list(initiatives_with_actions(details=False))
+        dates = event_dates(KeyAction.objects.published()) if day else {}
+        initiatives = with_slippage(initiatives_on(initiatives, day, dates), self.as_of.reference_day)
         return super().get_context_data(initiatives=initiatives, strategy=Strategy.objects.first(), **kwargs)
 
 
-class InitiativeDetailView(TemplateView):
+class InitiativeDetailView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/initiative_detail.html"
 
     def get_context_data(self, number, **kwargs):
         initiative = initiatives_with_actions().filter(number=number).first()
         if initiative is None:
             raise Http404("No such initiative")
-        with_slippage([initiative], today())
+        day = self.as_of.day
+        if day:
+            dates = {action.pk: [e.when for e in action.event_list if e.when] for action in initiative.action_list}
+            initiatives_on([initiative], day, dates)
+        with_slippage([initiative], self.as_of.reference_day)
         return super().get_context_data(initiative=initiative, **kwargs)
 
 
 # --- Timeline ---------------------------------------------------------------------------------------------------
 
 
-class TimelineView(SingleTableMixin, FilterView):
+class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
     template_name = "initiatives/public/timeline.html"
     filterset_class = KeyActionFilter
     table_class = KeyActionTable
@@ -264,26 +314,47 @@ class TimelineView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return KeyAction.objects.published().select_related("initiative__strategy")
 
-    def get_table_kwargs(self):
-        return {"today": self.today}
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.day = self.as_of.day
+        return filterset
 
-    def get(self, request, *args, **kwargs):
-        self.today = today()
-        return super().get(request, *args, **kwargs)
+    def get_table_data(self):
+        """As of a past day: the actions as they stood then (statuses are computed, so the status filter
+        is applied here rather than in SQL)."""
+        day = self.as_of.day
+        if day is None:
+            return super().get_table_data()
+        actions = list(self.object_list)
+        dates = event_dates(self.object_list)
+        actions = [action_on(action, dates.get(action.pk, []), day) for action in actions]
+        wanted = self.filterset.form.cleaned_data.get("status") if self.filterset.is_valid() else None
+        return [action for action in actions if not wanted or action.status == wanted]
+
+    def get_table_kwargs(self):
+        return {"today": self.as_of.reference_day}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         strategy = Strategy.objects.first()
+        day, now = self.as_of.day, self.as_of.reference_day
         chosen = self.object_list
-        rows = aggregates.timeline_rows(aggregates.key_action_frame(chosen), self.today)
+        events = aggregates.event_frame(chosen)
+        actions = aggregates.key_actions_on(aggregates.key_action_frame(chosen), events, day)
+        if day and self.filterset.is_valid() and self.filterset.form.cleaned_data.get("status"):
+            actions = actions[actions["status"] == self.filterset.form.cleaned_data["status"]]
+        rows = aggregates.timeline_rows(actions, now)
         chart = None
         if strategy is not None and len(rows):
+            heading = (_g("Deadlines and delivery since %(start)s") if day else  # the chart adds "on <day>"
+                       _g("Deadlines and delivery, %(start)s to today")) % {"start": strategy.period_start}
             chart = Chart(
-                "chart-timeline", _g("Deadlines and delivery, %(start)s to today") % {"start": strategy.period_start},
+                "chart-timeline", heading,
                 _g("One row per key action: the open diamond is the end of the period its deadline names, the "
                    "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
-                charts.figure_data(timeline_chart(rows, aggregates.event_frame(chosen), strategy, self.today)))
-        context.update(strategy=strategy, chart=chart, today=self.today)
+                charts.figure_data(timeline_chart(rows, aggregates.dated_on(events, day), strategy, now,
+                                                  past=bool(day))))
+        context.update(strategy=strategy, chart=chart, today=now)
         return context
 
 
@@ -294,16 +365,19 @@ MAP_MEASURES = [(STAGE_MEASURE, _("furthest infringement stage reached")),
                 (ASSESSMENT_MEASURE, _("Commission assessment (least favourable article)"))]
 
 
-class MemberStateListView(TemplateView):
+class MemberStateListView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/member_state_list.html"
 
     def get_context_data(self, **kwargs):
         form = MeasureForm(self.request.GET or None, choices=MAP_MEASURES)
         measure = form.chosen
+        day = self.as_of.day
         member_states = aggregates.member_state_frame()
+        decisions = aggregates.dated_on(aggregates.decision_frame(), day)
         summary = aggregates.member_state_summary(
-            member_states, aggregates.procedure_frame(), aggregates.decision_frame(),
-            aggregates.assessment_frame(), aggregates.report_frame())
+            member_states, aggregates.procedures_on(aggregates.procedure_frame(), decisions, day), decisions,
+            aggregates.dated_on(aggregates.assessment_frame(), day),
+            aggregates.dated_on(aggregates.report_frame(), day))
         articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
         rows = aggregates.records(summary)
         for row in rows:
@@ -348,33 +422,36 @@ def member_state_detail(request, code):
     return MemberStateDetailView.as_view()(request, code=code)
 
 
-class MemberStateDetailView(TemplateView):
+class MemberStateDetailView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/member_state_detail.html"
 
     def get_context_data(self, code, **kwargs):
+        day = self.as_of.day
         member_state = get_object_or_404(MemberState.objects.select_related("bound_source"), code=code)
         articles = list(Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number"))
         reports = {r.article_id: r for r in TranspositionReport.objects.published().filter(
-            member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())}
+            member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())
+            if day is None or counts_on(r.when, day)}
         assessments = {a.article_id: a for a in Assessment.objects.published().filter(
-            member_state=member_state).prefetch_related(sources_list())}
+            member_state=member_state).prefetch_related(sources_list()) if day is None or counts_on(a.when, day)}
         rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk)}
                 for article in articles]
         decisions = Decision.objects.order_by("position").prefetch_related(sources_list())
-        procedures = list(InfringementProcedure.objects.published().filter(member_state=member_state).with_state()
-                          .select_related("legal_act").order_by("id")
-                          .prefetch_related(sources_list(), Prefetch("articles", to_attr="article_list"),
-                                            Prefetch("decisions", queryset=decisions, to_attr="decision_list")))
+        procedures = procedures_on(
+            InfringementProcedure.objects.published().filter(member_state=member_state).with_state()
+            .select_related("legal_act").order_by("id")
+            .prefetch_related(sources_list(), Prefetch("articles", to_attr="article_list"),
+                              Prefetch("decisions", queryset=decisions, to_attr="decision_list")), day)
         chart = None
         if procedures:
-            frame = aggregates.decision_frame(member_state.code)
+            frame = aggregates.dated_on(aggregates.decision_frame(member_state.code), day)
             names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
             chart = Chart(
                 "chart-procedures", _g("Decisions over time"),
                 _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
                 charts.figure_data(charts.procedure_timeline(frame, procedure_names=names,
                                                              date_label=_g("dated"))))
-        now = today()
+        now = self.as_of.reference_day
         for procedure in procedures:
             first = next((d for d in procedure.decision_list if d.date), None)
             closure = next((d for d in procedure.decision_list if d.stage == Stage.CLOSED), None)
@@ -385,6 +462,25 @@ class MemberStateDetailView(TemplateView):
         return super().get_context_data(
             member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
             reported=len(reports), assessed=len(assessments), **kwargs)
+
+
+def procedures_on(procedures, day) -> list:
+    """Procedures (with `decision_list`) as they stood on `day`: only the decisions taken by then, the state
+    recomputed from them (as in as_of.procedure_state_on), procedures not yet opened left out."""
+    procedures = list(procedures)
+    if day is None:
+        return procedures
+    shown = []
+    for procedure in procedures:
+        procedure.decision_list = [d for d in procedure.decision_list if counts_on(d.when, day)]
+        if not procedure.decision_list:
+            continue
+        latest = procedure.decision_list[-1]
+        procedure.is_closed = any(d.stage == Stage.CLOSED for d in procedure.decision_list)
+        procedure.latest_stage, procedure.latest_date = latest.stage, latest.date
+        procedure.latest_precision = latest.date_precision
+        shown.append(procedure)
+    return shown
 
 
 def procedure_name(procedure, *, separator=" ") -> str:
@@ -399,10 +495,11 @@ MATRIX_MEASURES = [(ASSESSMENT_MEASURE, _("Commission assessment")),
                    (NOTIFICATION_MEASURE, _("what the Member State reports it notified"))]
 
 
-class DirectiveMatrixView(TemplateView):
+class DirectiveMatrixView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/directive_matrix.html"
 
     def get_context_data(self, **kwargs):
+        day = self.as_of.day
         articles = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number")
         filterset = ArticleFilter(self.request.GET or None, queryset=articles)
         form = MeasureForm(self.request.GET or None, choices=MATRIX_MEASURES)
@@ -410,8 +507,9 @@ class DirectiveMatrixView(TemplateView):
         chosen = filterset.qs if not filterset.is_bound or filterset.is_valid() else articles.none()
         article_frame = aggregates.article_frame(chosen)
         member_states = aggregates.member_state_frame()
-        matrix = aggregates.article_matrix(member_states, article_frame, aggregates.report_frame(),
-                                          aggregates.assessment_frame())
+        matrix = aggregates.article_matrix(member_states, article_frame,
+                                          aggregates.dated_on(aggregates.report_frame(), day),
+                                          aggregates.dated_on(aggregates.assessment_frame(), day))
         chart, grid, counts = None, [], []
         if len(article_frame):
             chart = Chart(
@@ -456,11 +554,15 @@ def matrix_summary(matrix, measure) -> str:
 # --- Infringement register --------------------------------------------------------------------------------------
 
 
-def register_queryset():
-    """Published procedures with their state and the date of their first decision and closure."""
-    first = Decision.objects.filter(procedure=OuterRef("pk"), date__isnull=False).order_by("position")
-    closure = Decision.objects.filter(procedure=OuterRef("pk"), stage=Stage.CLOSED)
-    return (InfringementProcedure.objects.published().with_state().select_related("member_state")
+def register_queryset(day=None):
+    """Published procedures with their state and the date of their first decision and closure (on `day`:
+    only the decisions taken by then, and only the procedures opened by then)."""
+    decisions = Decision.objects.filter(procedure=OuterRef("pk"))
+    if day is not None:
+        decisions = decisions.filter(counted_q(day))
+    first = decisions.filter(date__isnull=False).order_by("position")
+    closure = decisions.filter(stage=Stage.CLOSED)
+    return (InfringementProcedure.objects.published().with_state(day).select_related("member_state")
             .annotate(first_date=Subquery(first.values("date")[:1]),
                       first_precision=Subquery(first.values("date_precision")[:1]),
                       closed_date=Subquery(closure.values("date")[:1]),
@@ -479,21 +581,22 @@ def register_rows(procedures):
                p.closed_date if p.is_closed else None]
 
 
-class InfringementListView(SingleTableMixin, FilterView):
+class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
     template_name = "initiatives/public/infringement_list.html"
     filterset_class = ProcedureFilter
     table_class = ProcedureTable
     table_pagination = {"per_page": 25}
 
     def get_queryset(self):
-        return register_queryset()
+        return register_queryset(self.as_of.day)
 
-    def get(self, request, *args, **kwargs):
-        self.today = today()
-        return super().get(request, *args, **kwargs)
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        filterset.day = self.as_of.day
+        return filterset
 
     def get_table_kwargs(self):
-        return {"today": self.today}
+        return {"today": self.as_of.reference_day}
 
     def render_to_response(self, context, **kwargs):
         fmt = self.request.GET.get("format")
@@ -504,11 +607,12 @@ class InfringementListView(SingleTableMixin, FilterView):
         table = context["table"]
         ordered = table.data.data  # the filtered queryset, in the table's current order
         dataset = exports.build_dataset(EXPORT_HEADERS, register_rows(ordered), title="infringements")
-        return exports.response(dataset, fmt, "infringements")
+        day = self.as_of.day
+        return exports.response(dataset, fmt, f"infringements-as-of-{day.isoformat()}" if day else "infringements")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letters = aggregates.letters_by_year(aggregates.decision_frame())
+        letters = aggregates.letters_by_year(aggregates.dated_on(aggregates.decision_frame(), self.as_of.day))
         chart = None
         if len(letters):
             chart = Chart(
@@ -523,7 +627,7 @@ class InfringementListView(SingleTableMixin, FilterView):
             query["format"] = fmt
             exports_links.append((fmt.upper(), "?" + query.urlencode()))
         context.update(chart=chart, letters=aggregates.records(letters), export_links=exports_links,
-                       today=self.today)
+                       today=self.as_of.reference_day)
         return context
 
 
@@ -536,7 +640,7 @@ def letters_summary(letters) -> str:
 # --- About --------------------------------------------------------------------------------------------------------
 
 
-class AboutView(TemplateView):
+class AboutView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/about.html"
 
     def get_context_data(self, **kwargs):
@@ -544,11 +648,14 @@ class AboutView(TemplateView):
             return [{"value": member.value, "label": member.label, "look": look_, "vocabulary": vocabulary}
                     for member, look_ in looks.items()]
 
-        procedures = aggregates.procedure_frame()
-        decisions = aggregates.decision_frame()
-        letters = aggregates.letters_by_year(decisions)
-        changes = latest_changes(limit=1)
+        # What is unknown is said of the records as they are now; the figures follow `?as_of=`.
+        day = self.as_of.day
         actions = aggregates.key_action_frame()
+        procedures, decisions = aggregates.procedure_frame(), aggregates.decision_frame()
+        decisions_on = aggregates.dated_on(decisions, day)
+        procedures_on_day = aggregates.procedures_on(procedures, decisions_on, day)
+        letters = aggregates.letters_by_year(decisions_on)
+        changes = latest_changes(limit=1)
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
             stages=definitions("stage", STAGE_LOOK),
@@ -559,7 +666,8 @@ class AboutView(TemplateView):
             procedure_types=[{"label": kind.label, "definition": text}
                              for kind, text in PROCEDURE_TYPE_DEFINITIONS.items()],
             letters=aggregates.records(letters),
-            procedure_count=len(procedures), open_count=len(aggregates.open_procedures(procedures)),
+            procedure_count=len(procedures), procedure_count_on=len(procedures_on_day),
+            open_count=len(aggregates.open_procedures(procedures_on_day)),
             unknown_numbers=int(procedures["infr_number"].isna().sum()),
             undated_decisions=int(decisions["date"].isna().sum()), decision_count=len(decisions),
             unknown_status=int(actions["status"].eq("unknown").sum()),
