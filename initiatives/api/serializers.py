@@ -2,7 +2,8 @@
 
 Dates keep their precision: every date is given as its machine form (2014-01-27, 2014-01, 2021-Q2, 2020)
 beside its precision (day, month, quarter, year); null when unknown. Every fact carries its sources and
-confidence, as on the pages.
+confidence, as on the pages, and `last_verified`: the day staff last checked it against its sources (null: not
+yet verified by staff).
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ class EventSerializer(SourcedSerializer):
     class Meta:
         model = KeyActionEvent
         fields = ["id", "key_action", "initiative", "key_action_code", "kind", "date", "date_precision",
-                  "description", "confidence", "sources"]
+                  "description", "last_verified", "confidence", "sources"]
 
 
 class MemberStateSerializer(serializers.ModelSerializer):
@@ -146,7 +147,8 @@ class ArticleSerializer(SourcedSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "legal_act", "number", "title", "group", "known_lagging", "confidence", "sources"]
+        fields = ["id", "legal_act", "number", "title", "group", "known_lagging", "last_verified", "confidence",
+                  "sources"]
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -169,7 +171,7 @@ class TranspositionReportSerializer(SourcedSerializer):
     class Meta:
         model = TranspositionReport
         fields = ["id", "member_state", "legal_act", "article", "status", "as_of", "as_of_precision", "measures",
-                  "comment", "confidence", "sources"]
+                  "comment", "last_verified", "confidence", "sources"]
 
 
 class AssessmentSerializer(SourcedSerializer):
@@ -182,7 +184,7 @@ class AssessmentSerializer(SourcedSerializer):
     class Meta:
         model = Assessment
         fields = ["id", "member_state", "legal_act", "article", "status", "as_of", "as_of_precision", "comment",
-                  "confidence", "sources"]
+                  "last_verified", "confidence", "sources"]
 
 
 class DecisionSerializer(SourcedSerializer):
@@ -193,13 +195,13 @@ class DecisionSerializer(SourcedSerializer):
     class Meta:
         model = Decision
         fields = ["id", "procedure", "member_state", "position", "stage", "date", "date_precision", "reply_months",
-                  "note", "confidence", "sources"]
+                  "note", "last_verified", "confidence", "sources"]
 
 
 class ProcedureDecisionSerializer(DecisionSerializer):
     class Meta(DecisionSerializer.Meta):
-        fields = ["id", "position", "stage", "date", "date_precision", "reply_months", "note", "confidence",
-                  "sources"]
+        fields = ["id", "position", "stage", "date", "date_precision", "reply_months", "note", "last_verified",
+                  "confidence", "sources"]
 
 
 class ProcedureSerializer(SourcedSerializer):
@@ -213,7 +215,7 @@ class ProcedureSerializer(SourcedSerializer):
     class Meta:
         model = InfringementProcedure
         fields = ["id", "member_state", "infr_number", "type", "legal_act", "articles", "is_open", "note",
-                  "confidence", "sources", "decisions", "page"]
+                  "last_verified", "confidence", "sources", "decisions", "page"]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_open(self, obj) -> bool:
