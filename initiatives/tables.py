@@ -8,6 +8,7 @@ from datetime import date
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,7 @@ class ProcedureTable(tables.Table):
     is_closed = tables.Column(_("Open or closed"), order_by=("is_closed", "id"))
     first_date = tables.Column(_("Opened"), order_by=("first_date", "id"))
     time_open = tables.Column(_("Time open"), empty_values=(), orderable=False)
+    last_verified = tables.Column(_("Last verified"), order_by=("last_verified", "id"), empty_values=())
 
     class Meta:
         template_name = TEMPLATE
@@ -163,6 +165,10 @@ class ProcedureTable(tables.Table):
         start = record.first_date
         end = record.closed_date if record.is_closed else self.today
         return duration(start, end)
+
+    def render_last_verified(self, value):
+        """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
+        return date_format(value, "j F Y") if value else _g("not yet verified by staff")
 
 
 

@@ -55,6 +55,7 @@ MATRIX = [
     ("/staff/reviews/", STAFF, False),
     ("/staff/reviews/{report}/", STAFF, True),
     ("/staff/deadlines/", STAFF, False),
+    ("/staff/needs-checking/", STAFF, True),
     ("/staff/history/key-action/{action}/", STAFF, False),
     ("/staff/history/liaison-report/{report}/", STAFF, False),
     ("/liaison/", [LOGIN, 302, 302, 403, 403], False),
@@ -171,6 +172,7 @@ def test_every_workspace_form_carries_a_csrf_token(accounts, objects):
     for client, url in [(staff, "/staff/key-actions/{action}/"), (staff, "/staff/procedures/open/"),
                         (staff, "/staff/procedures/{procedure}/"), (staff, "/staff/assessments/DE/3/"),
                         (staff, "/staff/events/{event}/delete/"), (staff, "/staff/reviews/{report}/"),
+                        (staff, "/staff/needs-checking/"),
                         (liaison, "/liaison/DE/articles/4/")]:
         html = client.get(url.format(**objects)).content.decode()
         assert html.count('method="post"') == html.count('name="csrfmiddlewaretoken"') >= 2, url

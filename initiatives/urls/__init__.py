@@ -2,6 +2,7 @@
 
 from .api import urlpatterns as api_urls
 from .deadlines import urlpatterns as deadline_urls
+from .freshness import urlpatterns as freshness_urls
 from .health import urlpatterns as health_urls
 from .imports import urlpatterns as import_urls
 from .liaison import urlpatterns as liaison_urls
@@ -13,3 +14,4 @@ app_name = "initiatives"
 # The upload pages come before the staff and liaison workspaces, whose patterns could otherwise shadow them.
 urlpatterns = (public_urls + import_urls + deadline_urls + staff_urls + liaison_urls + health_urls + api_urls
                + open_data_urls)
+urlpatterns += freshness_urls  # /staff/needs-checking/: no other pattern shadows it
