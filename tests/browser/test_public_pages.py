@@ -91,3 +91,23 @@ def test_pages_work_with_javascript_off(browser, live_server):
     assert page.get_by_text("The chart needs JavaScript").is_visible()
     assert page.locator("table.data-table tbody tr").count() == 27
     context.close()
+
+
+def test_a_reader_picks_a_past_date_and_steps_through_the_years_on_the_map(page):
+    open_page(page, "/member-states/?measure=stage")
+    page.get_by_label("Show as of").fill("2014-12-31")
+    page.get_by_role("button", name="Show", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "as_of=2014-12-31" in page.url and "measure=stage" in page.url  # the map's own choice is kept
+    assert page.get_by_text("Past date: this page shows the state on 31 December 2014.").is_visible()
+    assert drawn_charts(page) == 1
+    assert page.get_by_text("6 of the 26 bound Member States").is_visible()
+    page.get_by_role("link", name="a year later ›").click()
+    page.wait_for_load_state("networkidle")
+    assert "as_of=2015-12-31" in page.url
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Infringements").click()
+    page.wait_for_load_state("networkidle")
+    assert "as_of=2015-12-31" in page.url  # the reader stays on the day shown
+    page.get_by_role("link", name="Back to today").click()
+    page.wait_for_load_state("networkidle")
+    assert "as_of" not in page.url and page.get_by_text("Past date").count() == 0
