@@ -56,6 +56,7 @@ MATRIX = [
     ("/staff/reviews/{report}/", STAFF, True),
     ("/staff/deadlines/", STAFF, False),
     ("/staff/needs-checking/", STAFF, True),
+    ("/staff/as-recorded/", STAFF, False),
     ("/staff/history/key-action/{action}/", STAFF, False),
     ("/staff/history/liaison-report/{report}/", STAFF, False),
     ("/liaison/", [LOGIN, 302, 302, 403, 403], False),

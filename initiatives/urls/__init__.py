@@ -1,6 +1,7 @@
 """All URLs of the app, one module per audience. The namespace is "initiatives"."""
 
 from .api import urlpatterns as api_urls
+from .as_recorded import urlpatterns as as_recorded_urls
 from .deadlines import urlpatterns as deadline_urls
 from .freshness import urlpatterns as freshness_urls
 from .health import urlpatterns as health_urls
@@ -12,6 +13,6 @@ from .staff import urlpatterns as staff_urls
 
 app_name = "initiatives"
 # The upload pages come before the staff and liaison workspaces, whose patterns could otherwise shadow them.
-urlpatterns = (public_urls + import_urls + deadline_urls + staff_urls + liaison_urls + health_urls + api_urls
-               + open_data_urls)
+urlpatterns = (public_urls + import_urls + deadline_urls + as_recorded_urls + staff_urls + liaison_urls + health_urls
+               + api_urls + open_data_urls)
 urlpatterns += freshness_urls  # /staff/needs-checking/: no other pattern shadows it
