@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from initiatives.choices import KeyActionStatus, Stage
+from initiatives.dates import PartialDate
 from initiatives.models import Decision, InfringementProcedure, Initiative, KeyAction, LegalAct, MemberState
 from initiatives.views.deadlines import DUE_SOON, OVERDUE, UNKNOWN, classify
 
@@ -155,3 +156,24 @@ def test_the_deadlines_query_count_does_not_grow(staff_client, django_assert_num
     with django_assert_num_queries(STAFF_REQUEST + 4):
         response = staff_client.get(URL, {"today": "2026-12-10"})
     assert response.context["reply_counts"][DUE_SOON] >= n
+
+
+def test_on_a_past_day_only_the_decisions_taken_by_then_count(staff_client):
+    """On 15 October 2019 the letters of 25 July 2019 awaited replies due on 25 September: overdue. The
+    later letters and reasoned opinions had not been sent, so no reply to them is listed."""
+    response = staff_client.get(URL, {"today": "2019-10-15"})
+    listed = replies(response).values()
+    assert listed and all(item.decided.start <= date(2019, 10, 15) for item in listed)
+    july = [item for item in listed if item.decided == PartialDate(date(2019, 7, 25))]
+    assert {item.subject.member_state.code for item in july} >= {"BG", "DE", "LT", "MT", "RO", "SK", "SE"}
+    assert all((item.state, item.days) == (OVERDUE, 20) for item in july)
+
+
+def test_on_a_past_day_a_key_action_delivered_late_shows_as_overdue_before_its_delivery(staff_client):
+    action = KeyAction.objects.filter(status=KeyActionStatus.DELIVERED_LATE, deadline__isnull=False,
+                                      date__isnull=False).order_by("initiative__number").first()
+    between = action.deadline_date.end + (action.delivered_on.start - action.deadline_date.end) / 2
+    listed = actions(staff_client.get(URL, {"today": between.isoformat()}))
+    assert listed[action.pk].state == OVERDUE
+    assert listed[action.pk].days == (between - action.deadline_date.end).days
+    assert action.pk not in actions(staff_client.get(URL))  # delivered since: nothing is due today

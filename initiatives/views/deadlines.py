@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from initiatives.as_of import counted_q
 from initiatives.choices import Stage
 from initiatives.dates import PartialDate
 from initiatives.deadlines import DONE_STATUSES, DUE_SOON_DAYS, STAGES_WITH_REPLY, Due, key_action_due, reply_due
 from initiatives.models import Decision, InfringementProcedure, Initiative, KeyAction, MemberState
 
+from .as_of import action_on, event_dates
 from .mixins import StaffRequiredMixin
 
 OVERDUE, DUE_SOON, UNKNOWN = "overdue", "due_soon", "unknown"
@@ -129,16 +131,26 @@ class DeadlinesView(StaffRequiredMixin, TemplateView):
         chosen = form.cleaned_data if form.is_bound else {}
         today = chosen.get("today") or today
 
+        # On a past day, only what had happened by then counts: the decisions taken and the key actions'
+        # status on that day (as on the public pages with ?as_of=). A later day counts today's state.
+        past = today if today < timezone.localdate() else None
         latest = Decision.objects.filter(procedure=OuterRef("pk")).order_by("-position")
-        procedures = (InfringementProcedure.objects.with_state().select_related("member_state", "legal_act")
+        if past is not None:
+            latest = latest.filter(counted_q(past))
+        procedures = (InfringementProcedure.objects.with_state(past).select_related("member_state", "legal_act")
                       .annotate(latest_reply_months=Subquery(latest.values("reply_months")[:1])))
         if chosen.get("member_state"):
             procedures = procedures.filter(member_state__code=chosen["member_state"])
         replies = reply_items(procedures, today)  # query: open procedures with their latest decision
 
-        actions = KeyAction.objects.select_related("initiative").exclude(status__in=DONE_STATUSES)
+        actions = KeyAction.objects.select_related("initiative")
+        if past is None:
+            actions = actions.exclude(status__in=DONE_STATUSES)
         if chosen.get("initiative"):
             actions = actions.filter(initiative__number=chosen["initiative"])
+        if past is not None:  # query: the dates of the key actions' events
+            dates = event_dates(actions)
+            actions = [action_on(action, dates.get(action.pk, []), past) for action in actions]
         due_actions = key_action_items(actions, today)  # query: unfinished key actions with their initiative
 
         order = {state.pk: state.protocol_order for state in member_states}

@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from initiatives import aggregates, charts, exports
-from initiatives.as_of import counted_q, counts_on, key_action_status_on
+from initiatives.as_of import counted_q, counts_on
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
@@ -55,7 +55,7 @@ from initiatives.models import (
 )
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
-from initiatives.views.as_of import AsOfMixin
+from initiatives.views.as_of import AsOfMixin, action_on, event_dates
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
 TOPOJSON_FOLDER = "initiatives/vendor/geo/"
@@ -236,30 +236,6 @@ def with_slippage(initiatives, now):
         for action in initiative.action_list:
             action.slippage = slippage_text(action.slippage_days(now))
     return initiatives
-
-
-def event_dates(key_actions) -> dict[int, list[PartialDate]]:
-    """The dates of the published events of `key_actions` (one query), per key action id."""
-    dates: dict[int, list[PartialDate]] = {}
-    rows = KeyActionEvent.objects.published().filter(key_action__in=key_actions, date__isnull=False)
-    for key_action_id, value, precision in rows.values_list("key_action_id", "date", "date_precision"):
-        dates.setdefault(key_action_id, []).append(PartialDate.from_parts(value, precision))
-    return dates
-
-
-def action_on(action, dates: list[PartialDate], day):
-    """Show `action` (a model instance, not saved) as it stood on `day`: its status then, its delivery
-    date only if it had come, its progress only once its latest event had (the sources give it then)."""
-    if day is None:
-        return action
-    delivered = action.delivered_on
-    action.status = key_action_status_on(recorded=action.status, deadline=action.deadline_date,
-                                         delivered=delivered, events=dates, day=day)
-    if delivered is not None and not counts_on(delivered, day):
-        action.date, action.date_precision = None, ""
-    if not dates or max(when.end for when in dates) > day:
-        action.progress = None
-    return action
 
 
 def initiatives_on(initiatives, day, dates):
