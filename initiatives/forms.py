@@ -7,7 +7,9 @@ top of someone else's is refused (services.EditConflict), and an optional reason
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.choices import NotificationStatus, Stage
@@ -116,12 +118,22 @@ class TrackedFormMixin(forms.Form):
                              help_text=_("Kept in the record's history, with your name and the time."))
 
 
+class TickBoxBoundField(BoundField):
+    """A tick box before its label, with its help below, as people read a check box."""
+
+    def as_field_group(self):
+        help_text = format_html('<div class="helptext" id="{}_helptext">{}</div>', self.auto_id,
+                                self.help_text) if self.help_text else ""
+        return format_html('{}<label for="{}">{} {}</label>{}', self.errors, self.id_for_label, self, self.label,
+                           help_text)
+
+
 class VerifiedTodayFormMixin(forms.Form):
     """Edit forms of a sourced fact: a tick box, empty at first, "I checked this against its sources today".
     Ticked, the save records today as the day the record was last verified; left empty, that day stays."""
 
     verified_today = forms.BooleanField(
-        label=_("I checked this against its sources today"), required=False,
+        label=_("I checked this against its sources today"), required=False, bound_field_class=TickBoxBoundField,
         help_text=_("Records today as the day this was last verified; leave it empty if you did not check."))
 
     def __init__(self, *args, **kwargs):

@@ -181,7 +181,10 @@ def test_the_member_state_filter_narrows_procedures_and_decisions(staff):
     assert set(listed(response, "procedure")) == set(procedures.values_list("pk", flat=True))
     assert set(listed(response, "decision")) == set(
         Decision.objects.filter(procedure__in=procedures).values_list("pk", flat=True))
-    assert len(listed(response, "key-action")) == KeyAction.objects.count()  # not tied to a Member State
+    shown = [kind.slug for kind, _rows in response.context["sections"]]
+    assert shown == ["procedure", "decision", "assessment", "transposition-report"]  # key actions have no MS
+    assert "Not listed, as the filter does not apply to them: Key actions, Events of key actions." in (
+        response.content.decode())
 
 
 def test_the_initiative_filter_narrows_key_actions_and_events(staff):
@@ -189,6 +192,13 @@ def test_the_initiative_filter_narrows_key_actions_and_events(staff):
     assert set(listed(response, "key-action")) == set(
         KeyAction.objects.filter(initiative__number=2).values_list("pk", flat=True))
     assert {row.record.key_action.initiative.number for row in section(response, "event")} <= {2}
+    assert [kind.slug for kind, _rows in response.context["sections"]] == ["key-action", "event"]
+
+
+def test_both_filters_together_narrow_every_kind(staff):
+    response = staff.get(URL, {"initiative": "2", "member_state": "EL"})
+    assert len(response.context["sections"]) == 6
+    assert {row.record.procedure.member_state.code for row in section(response, "decision")} == {"EL"}
 
 
 def test_a_bad_filter_value_is_explained_and_lists_nothing(staff):

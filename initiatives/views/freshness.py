@@ -146,8 +146,8 @@ class FreshnessFilterForm(DeadlineFilterForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member_state"].help_text = _("Procedures, decisions, assessments and reports.")
-        self.fields["initiative"].help_text = _("Key actions and their events.")
+        self.fields["member_state"].help_text = _("Procedures, decisions, assessments and reports only.")
+        self.fields["initiative"].help_text = _("Key actions and their events only.")
 
 
 def parse_chosen(values: list[str]) -> tuple[dict[type, set[int]], list[str]]:
@@ -180,9 +180,12 @@ class NeedsCheckingView(StaffRequiredMixin, TemplateView):
             context["valid"] = False
             return super().get_context_data(**context, **kwargs)
         chosen = form.cleaned_data if form.is_bound else {}
-        sections = [(kind, rows_needing_checking(kind, today, months, chosen))  # query: one per kind
-                    for kind in KINDS]
-        context.update(sections=sections, total=sum(len(rows) for _kind, rows in sections))
+        # A filter leaves out the kinds it does not concern (key actions have no Member State), unless both are set.
+        shown = [kind for kind in KINDS if chosen.get(kind.scope) or not any(chosen.values())]
+        sections = [(kind, rows_needing_checking(kind, today, months, chosen))  # query: one per kind shown
+                    for kind in shown]
+        context.update(sections=sections, total=sum(len(rows) for _kind, rows in sections),
+                       left_out=[kind.title for kind in KINDS if kind not in shown])
         return super().get_context_data(**context, **kwargs)
 
     def post(self, request, *args, **kwargs):
