@@ -264,7 +264,7 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
         traces.append({
             "type": "scatter", "x": [d.isoformat() for d in mine["date"]],
             "y": [procedure_names[p] for p in mine["procedure_id"]], "mode": "markers+text",
-            "text": [stage_look.symbol] * len(mine), "textposition": "top center",
+            "text": [stage_look.symbol] * len(mine), "textposition": "top center", "cliponaxis": False,
             "name": legend_name("stage", value),
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},

@@ -217,8 +217,8 @@ QUERIES = {
     # + 6 the dates of the events of the table's key actions
     "/timeline/": 6,
     "/member-states/": 6,
-    "/member-states/DE/": 14,
-    "/directive/": 4,
+    "/member-states/DE/": 16,
+    "/directive/": 6,
     "/infringements/": 4,
     "/about/": 11,
 }

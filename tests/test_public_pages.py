@@ -259,10 +259,11 @@ QUERIES = {
     ("member_state_list", ()): 6,
     # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
     # 6 assessments, 7 their sources, 8 procedures with_state() + legal act, 9 their sources, 10 their
-    # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures
-    ("member_state_detail", ("DE",)): 14,
-    # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments
-    ("directive_matrix", ()): 4,
+    # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures,
+    # 15 the Directive (its transposition deadline), 16 its sources
+    ("member_state_detail", ("DE",)): 16,
+    # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments, 5 the Directive, 6 its sources
+    ("directive_matrix", ()): 6,
     # 1 count for the paginator, 2 decisions for the chart, 3 Member State <select> options,
     # 4 one page of procedures with_state() + first decision + Member State
     ("infringement_list", ()): 4,
@@ -295,3 +296,14 @@ def test_the_latest_changes_show_a_record_once_even_when_its_sources_were_linked
     texts = [change["text"] for change in latest_changes()]
     assert len(texts) == len(set(texts))
     assert all(change["action"] for change in latest_changes())
+
+
+def test_the_transposition_deadline_is_shown_with_its_source_and_the_time_since(client):
+    html = page(client, "directive_matrix")
+    assert "Transposition deadline:</strong> 18 December 2013" in html
+    assert "Art. 27(1)" in html and "timesofmalta" in html.lower()
+    assert "18 December 2013, 10 months after the day shown." in page(client, "member_state_detail", "EL",
+                                                                         query="?as_of=2013-02-18")
+    assert "18 December 2013, 1 year before the day shown." in page(client, "directive_matrix",
+                                                                   query="?as_of=2014-12-18")
+    assert "Transposition deadline" not in page(client, "member_state_detail", "DK")  # not bound

@@ -47,6 +47,7 @@ from initiatives.models import (
     Initiative,
     KeyAction,
     KeyActionEvent,
+    LegalAct,
     MemberState,
     NationalMeasure,
     Source,
@@ -437,7 +438,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         measures = NationalMeasure.objects.filter(member_state=member_state)
         return super().get_context_data(
             member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
-            reported=len(reports), assessed=len(assessments), **kwargs)
+            reported=len(reports), assessed=len(assessments), **directive_with_deadline(now), **kwargs)
 
 
 def procedures_on(procedures, day) -> list:
@@ -457,6 +458,18 @@ def procedures_on(procedures, day) -> list:
         procedure.latest_precision = latest.date_precision
         shown.append(procedure)
     return shown
+
+
+def directive_with_deadline(reference_day) -> dict:
+    """Directive 2011/93/EU with its sources (2 queries), and how far its transposition deadline lies from
+    `reference_day` (today, or the day a page is shown as of)."""
+    directive = LegalAct.objects.prefetch_related(sources_list()).filter(celex=aggregates.DIRECTIVE_CELEX).first()
+    deadline = directive.transposition_deadline if directive else None
+    if deadline is None:
+        return {"directive": directive, "directive_deadline": None}
+    passed = deadline < reference_day
+    distance = duration(deadline, reference_day) if passed else duration(reference_day, deadline)
+    return {"directive": directive, "directive_deadline": {"passed": passed, "distance": distance}}
 
 
 def procedure_name(procedure, *, separator=" ") -> str:
@@ -517,7 +530,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             chart=chart, grid=grid, counts=counts,
             nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
                                                                      aggregates.NOT_BOUND]).all(),
-            **kwargs)
+            **directive_with_deadline(self.as_of.reference_day), **kwargs)
 
 
 def matrix_summary(matrix, measure) -> str:
