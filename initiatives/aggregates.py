@@ -36,11 +36,12 @@ NO_PROCEDURE = "no_procedure"
 NO_RECORD = "no_record"
 
 KEY_ACTION_COLUMNS = ["id", "initiative", "initiative_title", "code", "short_title", "status",
-                      "is_context_commitment", "deadline", "deadline_precision", "date", "date_precision"]
+                      "is_context_commitment", "deadline", "deadline_precision", "date", "date_precision",
+                      "last_verified"]
 EVENT_COLUMNS = ["key_action_id", "date", "date_precision", "kind", "description"]
 MEMBER_STATE_COLUMNS = ["code", "name", "iso_alpha3", "bound"]
 PROCEDURE_COLUMNS = ["id", "member_state", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
-                     "latest_precision"]
+                     "latest_precision", "last_verified"]
 DECISION_COLUMNS = ["procedure_id", "member_state", "type", "infr_number", "position", "stage", "date",
                     "date_precision"]
 ARTICLE_COLUMNS = ["id", "number", "title", "group"]
@@ -62,7 +63,7 @@ def key_action_frame(queryset=None) -> pd.DataFrame:
     queryset = KeyAction.objects.published() if queryset is None else queryset
     rows = queryset.order_by("initiative__number", "is_context_commitment", "code").values_list(
         "id", "initiative__number", "initiative__title", "code", "short_title", "status", "is_context_commitment",
-        "deadline", "deadline_precision", "date", "date_precision")
+        "deadline", "deadline_precision", "date", "date_precision", "last_verified")
     return _frame(rows, KEY_ACTION_COLUMNS)
 
 
@@ -92,7 +93,7 @@ def procedure_frame() -> pd.DataFrame:
 
     rows = InfringementProcedure.objects.published().with_state().order_by("member_state__protocol_order", "id") \
         .values_list("id", "member_state__code", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
-                     "latest_precision")
+                     "latest_precision", "last_verified")
     frame = _frame(rows, PROCEDURE_COLUMNS)
     frame["is_closed"] = frame["is_closed"].astype(bool)
     return frame
@@ -263,6 +264,13 @@ def key_actions_on(actions: pd.DataFrame, events: pd.DataFrame, day: date | None
     out["date"] = pd.Series(delivered_dates, index=out.index, dtype=object)
     out["date_precision"] = delivered_precisions
     return out
+
+
+def verification(frame: pd.DataFrame) -> dict:
+    """How many of the records behind a figure staff have verified, and the oldest and newest such day."""
+    days = [value for value in frame["last_verified"] if not _missing(value)]
+    return {"verified": len(days), "total": len(frame), "oldest": min(days, default=None),
+            "newest": max(days, default=None)}
 
 
 def open_procedures(procedures: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from initiatives.aggregates import NO_PROCEDURE, NO_RECORD, NOT_BOUND
 def actions(*rows):
     defaults = {"id": 0, "initiative": 1, "initiative_title": "One", "code": "1", "short_title": "x",
                 "status": "unknown", "is_context_commitment": False, "deadline": None, "deadline_precision": "",
-                "date": None, "date_precision": "day"}
+                "date": None, "date_precision": "day", "last_verified": None}
     return pd.DataFrame([{**defaults, "id": i, **row} for i, row in enumerate(rows, start=1)],
                         columns=aggregates.KEY_ACTION_COLUMNS)
 
@@ -81,7 +81,7 @@ def member_states():
 
 def test_member_state_summary_shows_denmark_as_not_bound_and_no_procedure_as_such():
     procedures = pd.DataFrame([(1, "DE", None, "non_conformity", False, "letter_of_formal_notice",
-                                date(2019, 7, 25), "day")], columns=aggregates.PROCEDURE_COLUMNS)
+                                date(2019, 7, 25), "day", None)], columns=aggregates.PROCEDURE_COLUMNS)
     frame = decisions((1, "DE", "letter_of_formal_notice", date(2019, 7, 25)))
     empty = pd.DataFrame(columns=aggregates.STATUS_COLUMNS)
     summary = aggregates.member_state_summary(member_states(), procedures, frame, empty, empty).set_index("code")
@@ -109,3 +109,50 @@ def test_matrix_is_unknown_where_nothing_is_published_and_shows_what_is():
 def test_records_turn_missing_values_into_none():
     frame = pd.DataFrame({"a": [1, None], "b": [["x"], None]})
     assert aggregates.records(frame)[1] == {"a": None, "b": None}
+
+
+# --- as of a past day -----------------------------------------------------------------------------------------
+
+
+def test_dated_on_keeps_what_had_happened_by_the_day_and_leaves_undated_rows_out():
+    frame = pd.DataFrame({"date": [date(2014, 1, 1), date(2014, 1, 27), None],
+                          "date_precision": ["month", "day", ""]})
+    assert len(aggregates.dated_on(frame, None)) == 3  # the present: everything
+    assert aggregates.dated_on(frame, date(2014, 1, 27))["date"].tolist() == [date(2014, 1, 27)]
+    assert len(aggregates.dated_on(frame, date(2014, 1, 31))) == 2
+    assert aggregates.dated_on(frame, date(2013, 12, 31)).empty
+
+
+def test_procedures_on_a_day_are_those_opened_by_then_with_their_state_then():
+    procedures = pd.DataFrame(
+        [(1, "MT", None, "non_communication", True, "closed", None, "", None),
+         (2, "DE", None, "non_conformity", False, "letter_of_formal_notice", date(2019, 7, 25), "day", None)],
+        columns=aggregates.PROCEDURE_COLUMNS)
+    all_decisions = pd.DataFrame(
+        [(1, "MT", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 27), "day"),
+         (1, "MT", "non_communication", None, 2, "reasoned_opinion", date(2015, 7, 16), "day"),
+         (1, "MT", "non_communication", None, 3, "closed", None, ""),
+         (2, "DE", "non_conformity", None, 1, "letter_of_formal_notice", date(2019, 7, 25), "day")],
+        columns=aggregates.DECISION_COLUMNS)
+    day = date(2016, 1, 1)
+    on_day = aggregates.procedures_on(procedures, aggregates.dated_on(all_decisions, day), day)
+    assert on_day[["id", "is_closed", "latest_stage"]].values.tolist() == [[1, False, "reasoned_opinion"]]
+    assert aggregates.procedures_on(procedures, all_decisions, None) is procedures
+
+
+def test_key_actions_on_a_day_have_the_status_then_and_no_delivery_date_yet():
+    frame = actions({"status": "delivered_late", "deadline": date(2020, 1, 1), "deadline_precision": "year",
+                     "date": date(2021, 9, 1), "date_precision": "month"})
+    events = pd.DataFrame([(1, date(2020, 10, 1), "month", "other", "a"), (1, date(2021, 9, 1), "month", "other", "b")],
+                          columns=aggregates.EVENT_COLUMNS)
+    before = aggregates.key_actions_on(frame, events, date(2021, 6, 30)).iloc[0]
+    assert (before["status"], before["date"]) == ("in_progress", None)
+    after = aggregates.key_actions_on(frame, events, date(2021, 9, 30)).iloc[0]
+    assert (after["status"], after["date"]) == ("delivered_late", date(2021, 9, 1))
+
+
+def test_verification_counts_the_records_verified_and_their_oldest_and_newest_day():
+    assert aggregates.verification(actions({}, {})) == {"verified": 0, "total": 2, "oldest": None, "newest": None}
+    frame = actions({"last_verified": date(2026, 3, 1)}, {"last_verified": date(2026, 1, 5)}, {})
+    assert aggregates.verification(frame) == {"verified": 2, "total": 3, "oldest": date(2026, 1, 5),
+                                              "newest": date(2026, 3, 1)}

@@ -8,7 +8,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
 
 from initiatives.as_of import EARLIEST, counted_q, counts_on, latest_counted_start, parse_as_of
 from initiatives.models import Decision, KeyActionEvent, TranspositionReport

@@ -196,6 +196,8 @@ class OverviewView(AsOfMixin, TemplateView):
                        if not bound],
             open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
             procedure_count=len(procedures), letters=aggregates.records(letters),
+            verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
+                      "procedures": aggregates.verification(procedures)},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
             **kwargs)
 
@@ -559,7 +561,7 @@ def register_queryset(day=None):
 
 
 EXPORT_HEADERS = ["member_state_code", "member_state", "infr_number", "type", "latest_stage", "latest_date",
-                  "open", "opened", "closed_on"]
+                  "open", "opened", "closed_on", "last_verified"]
 
 
 def register_rows(procedures):
@@ -567,7 +569,7 @@ def register_rows(procedures):
         yield [p.member_state.code, p.member_state.name, p.infr_number, p.type, p.latest_stage,
                PartialDate.from_parts(p.latest_date, p.latest_precision), "no" if p.is_closed else "yes",
                PartialDate.from_parts(p.first_date, p.first_precision),
-               p.closed_date if p.is_closed else None]
+               p.closed_date if p.is_closed else None, p.last_verified]
 
 
 class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
