@@ -18,7 +18,8 @@ PUBLIC_PAGES = ["/", "/initiatives/", "/initiatives/1/", "/timeline/", "/member-
 # The main pages of each workspace, visited in one session per user.
 WORKSPACES = {
     "staff": ["/staff/", "/staff/key-actions/", "/staff/procedures/", "/staff/procedures/open/",
-              "/staff/assessments/", "/staff/assessments/DE/", "/staff/reviews/"],
+              "/staff/assessments/", "/staff/assessments/DE/", "/staff/reviews/", "/staff/deadlines/",
+              "/staff/needs-checking/", "/staff/as-recorded/?on=2026-01-31"],
     "liaison-de": ["/liaison/", "/liaison/DE/", "/liaison/DE/articles/3/"],
 }
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
@@ -26,7 +27,7 @@ DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 def resolves(path) -> bool:
     try:
-        resolve(path)
+        resolve(path.split("?")[0])
     except Resolver404:
         return False
     return True
