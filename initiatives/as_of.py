@@ -116,7 +116,8 @@ class AsOf:
 
 
 def parse_as_of(raw: str | None, today: date) -> AsOf:
-    """Read `?as_of=YYYY-MM-DD`. Anything unusable shows the present, with a message saying why."""
+    """Read `?as_of=YYYY-MM-DD`. Anything unusable gives the present, with a message saying why (the page
+    adds that it shows today; the API answers 400 with it)."""
     text = (raw or "").strip()
     if not text:
         return AsOf(None, today)
@@ -125,13 +126,13 @@ def parse_as_of(raw: str | None, today: date) -> AsOf:
     except ValueError:
         day = None
     if day is None:
-        return AsOf(None, today, _g("“%(value)s” is not a date: write it as YYYY-MM-DD, for example 2021-12-31. "
-                                    "This page shows today.") % {"value": text[:40]})
+        return AsOf(None, today, _g("“%(value)s” is not a date: write it as YYYY-MM-DD, for example "
+                                    "2021-12-31.") % {"value": text[:40]})
     if day > today:
-        return AsOf(None, today, _g("%(day)s is in the future: this page shows today.") % {"day": day.isoformat()})
+        return AsOf(None, today, _g("%(day)s is in the future.") % {"day": day.isoformat()})
     if day < EARLIEST:
-        return AsOf(None, today, _g("The tracker starts on %(earliest)s: choose a later date. This page shows "
-                                    "today.") % {"earliest": EARLIEST.isoformat()})
+        return AsOf(None, today, _g("The tracker starts on %(earliest)s: choose a later date.") % {
+            "earliest": EARLIEST.isoformat()})
     if day == today:
         return AsOf(None, today)
     return AsOf(day, today)

@@ -92,6 +92,35 @@ def test_procedures_filter_like_the_register_page(client):
     assert all(p["is_open"] for p in open_mt["results"])
 
 
+def test_as_of_a_past_day_the_api_gives_the_procedures_opened_and_the_decisions_taken_by_then(client):
+    """Malta's 2014 procedure: a letter on 27 January 2014, a reasoned opinion on 16 July 2015, a closure with
+    no known date (so on no past day)."""
+    def malta(day):
+        response = client.get("/api/infringement-procedures/", {"member_state": "MT", "as_of": day})
+        assert response.status_code == 200
+        return [(p["is_open"], [d["stage"] for d in p["decisions"]]) for p in response.json()["results"]]
+
+    assert malta("2014-01-26") == []
+    assert malta("2014-01-27") == [(True, ["letter_of_formal_notice"])]
+    assert malta("2025-12-31")[0] == (True, ["letter_of_formal_notice", "reasoned_opinion"])
+    assert client.get("/api/decisions/", {"member_state": "MT", "as_of": "2014-01-30"}).json()["count"] == 1
+    assert client.get("/api/infringement-procedures/", {"as_of": "2014-01-31"}).json()["count"] == 6  # + 5 "January"
+    assert client.get("/api/infringement-procedures/", {"as_of": "2015-07-16", "stage": "reasoned_opinion",
+                                                         "member_state": "MT"}).json()["count"] == 1
+    assert client.get("/api/infringement-procedures/", {"as_of": "2015-07-15", "stage": "reasoned_opinion",
+                                                         "member_state": "MT"}).json()["count"] == 0
+    events = client.get("/api/events/", {"as_of": "2020-12-31", "page_size": 500}).json()["results"]
+    assert events and all(event["date"] <= "2020-12-31" for event in events)
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2021-02-30", "2999-01-01", "1999-12-31"])
+def test_a_bad_as_of_day_is_a_400_with_a_reason(client, raw):
+    for url in ("/api/infringement-procedures/", "/api/decisions/", "/api/events/"):
+        response = client.get(url, {"as_of": raw})
+        assert response.status_code == 400
+        assert list(response.json()) == ["as_of"]
+
+
 def test_greece_is_el_and_gr_is_understood(client):
     assert client.get("/api/member-states/gr/").json()["code"] == "EL"
     assert client.get("/api/decisions/", {"member_state": "gr"}).json()["count"] > 0

@@ -1,11 +1,15 @@
 """Read-only viewsets: published data only, eager loading declared here, filters shared with the pages."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
+from initiatives.as_of import counted_q, parse_as_of
 from initiatives.models import (
     Article,
     Assessment,
@@ -23,19 +27,46 @@ from . import filters, serializers
 from .limits import AnonymousThrottle, Pagination
 
 
+class AsOfFilterBackend(DjangoFilterBackend):
+    """The shared FilterSets count only the decisions taken by the `as_of` day, as on the pages."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None and hasattr(view, "as_of_day"):
+            filterset.day = view.as_of_day()
+        return filterset
+
+
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
     """Each viewset builds its queryset per request (`get_queryset`), so `.published()` is applied then."""
 
     pagination_class = Pagination
     throttle_classes = [AnonymousThrottle]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [AsOfFilterBackend]
     lookup_value_regex = r"[^/]+"  # anything: a malformed id gets the API's JSON 404, not the site's HTML page
 
 
-def _list_and_detail(noun: str, plural: str, how: str = ""):
+AS_OF = OpenApiParameter(
+    "as_of", OpenApiTypes.DATE, description="A past day, YYYY-MM-DD: only what had happened by then (a record "
+    "dated to a month counts from the month's last day; undated records are left out). Empty: today.")
+
+
+class AsOfMixin:
+    """`?as_of=YYYY-MM-DD` on the dated records, with the rule of the pages (initiatives/as_of.py)."""
+
+    def as_of_day(self):
+        if getattr(self, "swagger_fake_view", False):
+            return None
+        as_of = parse_as_of(self.request.query_params.get("as_of"), timezone.localdate())
+        if as_of.error:
+            raise ValidationError({"as_of": [as_of.error]})
+        return as_of.day
+
+
+def _list_and_detail(noun: str, plural: str, how: str = "", parameters=()):
     return extend_schema_view(
-        list=extend_schema(summary=f"List {plural}", description=how),
-        retrieve=extend_schema(summary=f"One {noun}"),
+        list=extend_schema(summary=f"List {plural}", description=how, parameters=list(parameters)),
+        retrieve=extend_schema(summary=f"One {noun}", parameters=list(parameters)),
     )
 
 
@@ -67,14 +98,16 @@ class KeyActionViewSet(ReadOnly):
             "initiative__number", "is_context_commitment", "code")
 
 
-@_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.")
-class EventViewSet(ReadOnly):
+@_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.", [AS_OF])
+class EventViewSet(AsOfMixin, ReadOnly):
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilter
 
     def get_queryset(self):
-        return KeyActionEvent.objects.published().select_related("key_action__initiative").prefetch_related(
-            "sources").order_by("date", "id")
+        events = KeyActionEvent.objects.published()
+        if (day := self.as_of_day()) is not None:
+            events = events.filter(counted_q(day))
+        return events.select_related("key_action__initiative").prefetch_related("sources").order_by("date", "id")
 
 
 @_list_and_detail("Member State", "Member States", "The EU Member States in protocol order, by EU code (EL for "
@@ -127,25 +160,34 @@ class AssessmentViewSet(ReadOnly):
 
 @_list_and_detail("infringement procedure", "infringement procedures",
                   "The Commission's infringement procedures with their decisions in order. A procedure with no "
-                  "recorded closure is open.")
-class ProcedureViewSet(ReadOnly):
+                  "recorded closure is open. With `as_of`, the procedures opened by that day with the decisions "
+                  "taken by then.", [AS_OF])
+class ProcedureViewSet(AsOfMixin, ReadOnly):
     def get_queryset(self):
-        return InfringementProcedure.objects.published().select_related("member_state", "legal_act").prefetch_related(
+        procedures = InfringementProcedure.objects.published()
+        decisions = Decision.objects.all()
+        if (day := self.as_of_day()) is not None:
+            decisions = decisions.filter(counted_q(day))
+            procedures = procedures.filter(Exists(decisions.filter(procedure=OuterRef("pk"))))
+        return procedures.select_related("member_state", "legal_act").prefetch_related(
             "articles", "sources",
-            Prefetch("decisions", queryset=Decision.objects.prefetch_related("sources").order_by("position")),
-    ).order_by("member_state__protocol_order", "id")
+            Prefetch("decisions", queryset=decisions.prefetch_related("sources").order_by("position")),
+        ).order_by("member_state__protocol_order", "id")
 
     serializer_class = serializers.ProcedureSerializer
     filterset_class = filters.ProcedureFilter
 
 
-@_list_and_detail("decision", "infringement decisions", "Every decision of every published procedure.")
-class DecisionViewSet(ReadOnly):
+@_list_and_detail("decision", "infringement decisions", "Every decision of every published procedure.", [AS_OF])
+class DecisionViewSet(AsOfMixin, ReadOnly):
     serializer_class = serializers.DecisionSerializer
     filterset_class = filters.DecisionFilter
 
     def get_queryset(self):
-        return Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
+        decisions = Decision.objects.all()
+        if (day := self.as_of_day()) is not None:
+            decisions = decisions.filter(counted_q(day))
+        return decisions.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
             "procedure__member_state").prefetch_related("sources").order_by(
             "procedure__member_state__protocol_order", "procedure_id", "position")
 
