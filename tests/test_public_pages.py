@@ -326,3 +326,8 @@ def test_the_register_export_says_when_each_procedure_was_last_verified(client):
     rows = list(csv.DictReader(io.StringIO(client.get("/infringements/?format=csv").content.decode("utf-8-sig"))))
     assert {row["last_verified"] for row in rows if row["infr_number"] == "INFR(2019)2136"} == {"2026-11-01"}
     assert {row["last_verified"] for row in rows if row["infr_number"] != "INFR(2019)2136"} == {""}
+
+
+def test_the_about_page_says_after_how_many_months_staff_check_a_record_again(client, settings):
+    settings.FRESHNESS_MONTHS = 3
+    assert "staff are asked to check again after 3 months" in page(client, "about")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -666,7 +667,7 @@ class AboutView(AsOfMixin, TemplateView):
             assessment_count=Assessment.objects.published().count(),
             source_count=Source.objects.count(),
             strategy=Strategy.objects.first(),
-            last_updated=changes[0]["when"] if changes else None,
+            last_updated=changes[0]["when"] if changes else None, freshness_months=settings.FRESHNESS_MONTHS,
             **kwargs)
 
 
