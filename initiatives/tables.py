@@ -7,6 +7,7 @@ import inspect
 from datetime import date
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -118,6 +119,16 @@ class KeyActionTable(tables.Table):
         return record.slippage_days(self.today)
 
 
+def unknown_last(field: str):
+    """A django-tables2 `order_<column>` method: by `field`, then id, with empty values last either way."""
+
+    def order(self, queryset, is_descending):
+        column = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+        return queryset.order_by(column, "-id" if is_descending else "id"), True
+
+    return order
+
+
 class ProcedureTable(tables.Table):
     """The infringement register: one row per procedure. Expects `with_state()` and the `first_date`,
     `first_precision`, `closed_date` annotations of views.public.register_queryset()."""
@@ -170,6 +181,11 @@ class ProcedureTable(tables.Table):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
         return date_format(value, "j F Y") if value else _g("not yet verified by staff")
 
+    # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
+    order_infr_number = unknown_last("infr_number")
+    order_latest_date = unknown_last("latest_date")
+    order_first_date = unknown_last("first_date")
+    order_last_verified = unknown_last("last_verified")
 
 
 class MemberStateTable(tables.Table):

@@ -331,3 +331,17 @@ def test_the_register_export_says_when_each_procedure_was_last_verified(client):
 def test_the_about_page_says_after_how_many_months_staff_check_a_record_again(client, settings):
     settings.FRESHNESS_MONTHS = 3
     assert "staff are asked to check again after 3 months" in page(client, "about")
+
+
+@pytest.mark.parametrize("sort", ["infr_number", "-infr_number", "latest_date", "-latest_date", "first_date",
+                                  "-first_date", "last_verified", "-last_verified"])
+def test_unknown_values_sort_last_both_ways_on_every_database(client, sort):
+    InfringementProcedure.objects.filter(infr_number="INFR(2019)2136").update(last_verified=date(2026, 3, 3))
+    response = client.get(reverse("initiatives:infringement_list"), {"sort": sort, "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    column = {"infr_number": "infr_number", "latest_date": "latest_date", "first_date": "opened",
+              "last_verified": "last_verified"}[sort.lstrip("-")]
+    known = [row[column] != "" for row in rows]
+    assert known == sorted(known, reverse=True), f"an unknown {column} comes before a known one"
+    if sort == "-last_verified":
+        assert rows[0]["infr_number"] == "INFR(2019)2136"
