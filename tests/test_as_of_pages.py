@@ -229,3 +229,14 @@ def test_query_count_on_a_past_day_does_not_grow_with_the_data(client, django_as
     add_data(n)
     with django_assert_num_queries(QUERIES[url]):
         get(client, f"{url}?as_of=2025-06-30")
+
+
+@pytest.mark.parametrize("url, columns", [
+    ("/timeline/", ["initiative", "short_title", "status", "deadline_wording", "deadline", "date"]),
+    ("/infringements/", ["member_state", "infr_number", "type", "latest_stage", "latest_date", "is_closed",
+                         "first_date", "last_verified"]),
+])
+def test_every_sortable_column_sorts_both_ways_on_a_past_day(client, url, columns):
+    for column in columns:
+        for sort in (column, f"-{column}"):
+            get(client, f"{url}?as_of=2021-12-31&sort={sort}")
