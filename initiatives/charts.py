@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
+from initiatives.aggregates import NOT_BOUND
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     EXTRA_LOOK,
@@ -199,6 +200,15 @@ def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: st
             "name": legend_name(vocabulary, value, extra_labels), "colorscale": [[0, colour], [1, colour]],
             "showscale": False, "showlegend": False, "marker": {"line": {"color": INK, "width": 0.7}},
             "hovertemplate": "%{text}: " + label(vocabulary, value, extra_labels) + "<extra></extra>"})
+    # A Member State not bound is white like the land outside the EU: its symbol marks it on the map too.
+    not_bound = [row for row in records if row[category] == NOT_BOUND]
+    if not_bound:
+        traces.append({
+            "type": "scattergeo", "locationmode": "ISO-3", "locations": [row["iso_alpha3"] for row in not_bound],
+            "mode": "text", "text": [EXTRA_LOOK[NOT_BOUND].symbol] * len(not_bound),
+            "textfont": {"size": 18, "color": INK}, "showlegend": False,
+            "customdata": [row["name"] for row in not_bound],
+            "hovertemplate": "%{customdata}: " + label(vocabulary, NOT_BOUND, extra_labels) + "<extra></extra>"})
     geo = {"scope": "europe", "resolution": 110, "projection": {"type": "mercator"}, "lataxis": {"range": [33, 71]},
            "lonaxis": {"range": [-25, 38]}, "showcountries": True, "countrycolor": "#9aa3ad", "showland": True,
            "landcolor": "#fafafa", "showocean": True, "oceancolor": "#ffffff", "showlakes": False,

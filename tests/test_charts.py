@@ -81,11 +81,15 @@ def test_map_colours_each_member_state_by_its_category_from_our_own_geojson():
         {"code": "EL", "name": "Greece", "iso_alpha3": "GRC", "stage_category": "reasoned_opinion"}])
     fig = charts.member_state_map(summary, category="stage_category", vocabulary="stage",
                                   geojson_url="/static/geo.geojson", extra_labels=EXTRA_LABELS)
-    by_colour = {trace.colorscale[0][1]: list(trace.locations) for trace in fig.data}
+    areas = [trace for trace in fig.data if trace.type == "choropleth"]
+    by_colour = {trace.colorscale[0][1]: list(trace.locations) for trace in areas}
     assert by_colour == {STAGE_LOOK["reasoned_opinion"].colour: ["DEU", "GRC"],
                          EXTRA_LOOK["not_bound"].colour: ["DNK"]}
-    assert all(trace.geojson == "/static/geo.geojson" for trace in fig.data)
+    assert all(trace.geojson == "/static/geo.geojson" for trace in areas)
     assert fig.layout.geo.scope == "europe"
+    # white like the land outside the EU, so Denmark also carries the "not bound" symbol
+    [symbols] = [trace for trace in fig.data if trace.type == "scattergeo"]
+    assert (list(symbols.locations), list(symbols.text)) == (["DNK"], [EXTRA_LOOK["not_bound"].symbol])
 
 
 def test_matrix_grid_uses_svg_squares_not_a_heatmap():
