@@ -111,3 +111,13 @@ def test_a_reader_picks_a_past_date_and_steps_through_the_years_on_the_map(page)
     page.get_by_role("link", name="Back to today").click()
     page.wait_for_load_state("networkidle")
     assert "as_of" not in page.url and page.get_by_text("Past date").count() == 0
+
+
+def test_links_to_other_public_pages_keep_the_past_day(page):
+    open_page(page, "/infringements/?as_of=2015-12-31&member_state=MT")
+    page.locator("table.data-table tbody a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/member-states/MT/" in page.url and "as_of=2015-12-31" in page.url
+    assert page.get_by_text("Past date: this page shows the state on 31 December 2015.").is_visible()
+    assert page.get_by_role("link", name="Back to today").get_attribute("href") == "/member-states/MT/"
+    assert "as_of" not in page.locator("footer a").first.get_attribute("href")  # open data is today's
