@@ -15,14 +15,14 @@ from datetime import date
 
 import pandas as pd
 
-from initiatives.as_of import counts_on, key_action_status_on
+from initiatives.as_of import counts_on, key_action_status_on, latest_counted_start
 from initiatives.choices import (
     STAGE_RANK,
     AssessmentStatus,
     KeyActionStatus,
     Stage,
 )
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, Precision
 
 # The least favourable assessment first: a Member State's map colour is its worst assessed article.
 ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
@@ -218,7 +218,9 @@ def dated_on(frame: pd.DataFrame, day: date | None, *, date_column: str = "date"
     A row with no date is not placed in time: it is left out of every past day."""
     if day is None:
         return frame
-    keep = [counts_on(_when(value, precision), day)
+    # Stored dates are the first day of their period: one cutoff per precision, as in SQL (as_of.counted_q).
+    cutoffs = {precision: latest_counted_start(day, precision) for precision in Precision.values}
+    keep = [not _missing(value) and value <= cutoffs[precision or Precision.DAY]
             for value, precision in zip(frame[date_column], frame[precision_column], strict=True)]
     return frame[pd.Series(keep, index=frame.index, dtype=bool)]
 
@@ -235,7 +237,7 @@ def procedures_on(procedures: pd.DataFrame, decisions: pd.DataFrame, day: date |
     out["is_closed"] = out["id"].isin(closed).astype(bool)
     for column, source in (("latest_stage", "stage"), ("latest_date", "date"),
                            ("latest_precision", "date_precision")):
-        out[column] = [latest.at[pk, source] for pk in out["id"]]
+        out[column] = out["id"].map(latest[source].to_dict())
     return out
 
 

@@ -24,6 +24,9 @@ class Precision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+PRECISIONS = frozenset(Precision.values)  # read once: Precision.values builds a new list on every call
+
+
 class DateParseError(ValueError):
     """The text is not a date in one of the accepted forms."""
 
@@ -45,7 +48,7 @@ class PartialDate:
     precision: str = Precision.DAY
 
     def __post_init__(self):
-        if self.precision not in Precision.values:
+        if self.precision not in PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
         if self.value != _period_start(self.value, self.precision):
             raise ValueError(f"{self.value} is not the first day of its {self.precision}")
