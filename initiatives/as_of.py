@@ -12,14 +12,14 @@ Rules, used the same way everywhere (and stated on the methodology page):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _g
 
-from initiatives.choices import STAGE_RANK, KeyActionStatus, Stage
+from initiatives.choices import KeyActionStatus
 from initiatives.dates import PartialDate, Precision
 
 
@@ -28,30 +28,6 @@ def counts_on(when: PartialDate | None, day: date | None) -> bool:
     if day is None:
         return True
     return when is not None and when.end <= day
-
-
-def procedure_state_on(decisions: Sequence[tuple[str, PartialDate | None]], day: date | None
-                       ) -> tuple[str | None, PartialDate | None, bool]:
-    """(furthest stage reached, its date, closed?) of one procedure on `day`; stage None if not yet opened.
-
-    `decisions` are (stage, date) in the procedure's order.
-    """
-    taken = [(stage, when) for stage, when in decisions if counts_on(when, day)]
-    if not taken:
-        return None, None, False
-    closed = any(stage == Stage.CLOSED for stage, _when in taken)
-    escalation = [(stage, when) for stage, when in taken if stage != Stage.CLOSED]
-    if not escalation:
-        return Stage.CLOSED, None, closed
-    stage, when = max(escalation, key=lambda item: STAGE_RANK[Stage(item[0])])
-    return stage, when, closed
-
-
-def furthest_stage(states: Iterable[tuple[str | None, bool]], *, open_only: bool = False) -> str | None:
-    """The furthest stage among several procedures (of one Member State)."""
-    stages = [stage for stage, closed in states
-              if stage is not None and stage != Stage.CLOSED and not (open_only and closed)]
-    return max(stages, key=lambda stage: STAGE_RANK[Stage(stage)]) if stages else None
 
 
 def key_action_status_on(*, recorded: str, deadline: PartialDate | None, delivered: PartialDate | None,

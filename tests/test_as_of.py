@@ -1,6 +1,9 @@
 from datetime import date
 
-from initiatives.as_of import counts_on, furthest_stage, key_action_status_on, procedure_state_on
+import pandas as pd
+
+from initiatives import aggregates
+from initiatives.as_of import counts_on, key_action_status_on
 from initiatives.choices import KeyActionStatus, Stage
 from initiatives.dates import PartialDate
 
@@ -10,29 +13,38 @@ MALTA = [(Stage.LETTER_OF_FORMAL_NOTICE, P("2014-01-27")), (Stage.REASONED_OPINI
 GREECE = [(Stage.LETTER_OF_FORMAL_NOTICE, P("2014-01")), (Stage.REASONED_OPINION, P("2015-07-16"))]
 
 
+def state_on(decisions, day):
+    """(latest stage, its date, closed?) of one procedure on `day`, as the pages compute it; None if not
+    yet opened."""
+    frame = pd.DataFrame(
+        [(1, "MT", "non_communication", None, position, stage, when.start if when else None,
+          when.precision if when else "") for position, (stage, when) in enumerate(decisions, start=1)],
+        columns=aggregates.DECISION_COLUMNS)
+    procedures = pd.DataFrame([(1, "MT", None, "non_communication", False, None, None, "", None)],
+                              columns=aggregates.PROCEDURE_COLUMNS)
+    on_day = aggregates.procedures_on(procedures, aggregates.dated_on(frame, day), day)
+    if on_day.empty:
+        return None
+    row = on_day.iloc[0]
+    return row["latest_stage"], PartialDate.from_parts(row["latest_date"], row["latest_precision"]), row["is_closed"]
+
+
 def test_before_on_and_after_a_dated_decision():
-    assert procedure_state_on(MALTA, date(2014, 1, 26))[0] is None
-    assert procedure_state_on(MALTA, date(2014, 1, 27))[0] == Stage.LETTER_OF_FORMAL_NOTICE
-    assert procedure_state_on(MALTA, date(2015, 7, 15))[0] == Stage.LETTER_OF_FORMAL_NOTICE
-    assert procedure_state_on(MALTA, date(2015, 7, 16))[0] == Stage.REASONED_OPINION
+    assert state_on(MALTA, date(2014, 1, 26)) is None
+    assert state_on(MALTA, date(2014, 1, 27))[0] == Stage.LETTER_OF_FORMAL_NOTICE
+    assert state_on(MALTA, date(2015, 7, 15))[0] == Stage.LETTER_OF_FORMAL_NOTICE
+    assert state_on(MALTA, date(2015, 7, 16))[0] == Stage.REASONED_OPINION
 
 
 def test_a_month_precision_decision_counts_from_the_end_of_its_month():
-    assert procedure_state_on(GREECE, date(2014, 1, 30))[0] is None
-    assert procedure_state_on(GREECE, date(2014, 1, 31))[0] == Stage.LETTER_OF_FORMAL_NOTICE
+    assert state_on(GREECE, date(2014, 1, 30)) is None
+    assert state_on(GREECE, date(2014, 1, 31))[0] == Stage.LETTER_OF_FORMAL_NOTICE
     assert counts_on(P("2014-01"), date(2014, 2, 1))
 
 
 def test_an_undated_closure_counts_for_the_present_only():
-    assert procedure_state_on(MALTA, date(2026, 11, 28)) == (Stage.REASONED_OPINION, P("2015-07-16"), False)
-    assert procedure_state_on(MALTA, None) == (Stage.REASONED_OPINION, P("2015-07-16"), True)
-
-
-def test_the_furthest_stage_of_a_member_state_ignores_closed_procedures_when_asked():
-    states = [(Stage.REASONED_OPINION, True), (Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE, False)]
-    assert furthest_stage(states) == Stage.REASONED_OPINION
-    assert furthest_stage(states, open_only=True) == Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE
-    assert furthest_stage([]) is None
+    assert state_on(MALTA, date(2026, 11, 28)) == (Stage.REASONED_OPINION, P("2015-07-16"), False)
+    assert counts_on(None, None) and not counts_on(None, date(2026, 11, 28))
 
 
 def test_a_key_action_status_before_its_events_is_computed_from_them():
