@@ -311,14 +311,13 @@ def test_the_transposition_deadline_is_shown_with_its_source_and_the_time_since(
 
 def test_the_overview_says_how_many_records_behind_its_figures_staff_have_verified(client):
     html = page(client, "overview")
-    assert "key actions, not yet verified by staff (9 records)" in html
-    assert "infringement procedures, not yet verified by staff (30 records)" in html
+    assert "key actions, none of 9 yet; infringement procedures, none of 30 yet." in html
     KeyAction.objects.filter(code__in=["2a", "2b"]).update(last_verified=date(2026, 10, 2))
     KeyAction.objects.filter(code="3").update(last_verified=date(2026, 11, 20))
     InfringementProcedure.objects.filter(infr_number="INFR(2019)2136").update(last_verified=date(2026, 11, 1))
     html = page(client, "overview")
-    assert "key actions, 3 of 9 records verified, between 2 October 2026 and 20 November 2026" in html
-    assert "infringement procedures, 1 of 30 records verified, on 1 November 2026" in html
+    assert "key actions, 3 of 9, between 2 October 2026 and 20 November 2026;" in html
+    assert "infringement procedures, 1 of 30, on 1 November 2026." in html
 
 
 def test_the_register_export_says_when_each_procedure_was_last_verified(client):
