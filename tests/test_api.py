@@ -1,6 +1,9 @@
 """The read-only API: a valid OpenAPI 3 schema, every endpoint answering with data, dates with precision,
 filters shared with the pages, published data only, anonymous rate limit, query counts that do not grow."""
 
+from datetime import timedelta
+from urllib.parse import parse_qsl
+
 import pytest
 from django.core.cache import cache
 from drf_spectacular.generators import SchemaGenerator
@@ -113,9 +116,24 @@ def test_as_of_a_past_day_the_api_gives_the_procedures_opened_and_the_decisions_
     assert events and all(event["date"] <= "2020-12-31" for event in events)
 
 
+def test_as_of_a_past_day_a_key_action_has_the_status_it_had_then(client):
+    action = KeyAction.objects.get(initiative__number=2, code="2a")
+    first_event = min(e.when.start for e in action.events.all() if e.when)
+    before = (first_event - timedelta(days=1)).isoformat()
+    listed = client.get("/api/key-actions/", {"as_of": before, "page_size": 500}).json()["results"]
+    assert {item["id"]: item["status"] for item in listed}[action.pk] == "not_started"
+    assert client.get(f"/api/key-actions/{action.pk}/", {"as_of": before}).json()["status"] == "not_started"
+    assert client.get(f"/api/key-actions/{action.pk}/").json()["status"] == action.status
+    not_started = client.get("/api/key-actions/", {"as_of": before, "status": "not_started"}).json()
+    assert action.pk in [item["id"] for item in not_started["results"]]
+    assert all(item["status"] == "not_started" for item in not_started["results"])
+    assert client.get("/api/key-actions/999999/", {"as_of": before}).status_code == 404
+
+
 @pytest.mark.parametrize("raw", ["yesterday", "2021-02-30", "2999-01-01", "1999-12-31"])
 def test_a_bad_as_of_day_is_a_400_with_a_reason(client, raw):
-    for url in ("/api/infringement-procedures/", "/api/decisions/", "/api/events/"):
+    for url in ("/api/infringement-procedures/", "/api/decisions/", "/api/events/", "/api/key-actions/",
+                "/api/key-actions/1/"):
         response = client.get(url, {"as_of": raw})
         assert response.status_code == 400
         assert list(response.json()) == ["as_of"]
@@ -199,6 +217,9 @@ QUERY_COUNTS = [
     ("/api/events/", make_events, 3),
     # count, page (+ initiative), sources
     ("/api/key-actions/", make_events, 3),
+    # on a past day: every matching key action (+ initiative; the page is cut from that list, so no count),
+    # sources, the dates of their events
+    ("/api/key-actions/?as_of=2025-06-30", make_events, 3),
 ]
 
 
@@ -206,8 +227,9 @@ QUERY_COUNTS = [
 @pytest.mark.parametrize(("url", "make", "queries"), QUERY_COUNTS)
 def test_api_list_query_counts_do_not_grow_with_the_data(client, django_assert_num_queries, n, url, make, queries):
     make(n)
+    path, _sep, query = url.partition("?")
     with django_assert_num_queries(queries):
-        assert client.get(url, {"page_size": 500}).status_code == 200
+        assert client.get(path, {"page_size": 500, **dict(parse_qsl(query))}).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 10])

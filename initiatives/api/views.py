@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 from initiatives.as_of import counted_q, parse_as_of
 from initiatives.models import (
@@ -22,6 +22,7 @@ from initiatives.models import (
     Strategy,
     TranspositionReport,
 )
+from initiatives.views.as_of import action_on, event_dates
 
 from . import filters, serializers
 from .limits import AnonymousThrottle, Pagination
@@ -88,14 +89,37 @@ class InitiativeViewSet(ReadOnly):
 
 
 @_list_and_detail("key action", "key actions", "Key actions and the commitments tracked beside them. Filter "
-                  "`initiative` by number, `kind` = key_action or context.")
-class KeyActionViewSet(ReadOnly):
+                  "`initiative` by number, `kind` = key_action or context. With `as_of`, each one's status on "
+                  "that day (computed from its dated events) and its delivery date only if it had come.", [AS_OF])
+class KeyActionViewSet(AsOfMixin, ReadOnly):
     serializer_class = serializers.KeyActionSerializer
     filterset_class = filters.KeyActionFilter
 
     def get_queryset(self):
         return KeyAction.objects.published().select_related("initiative").prefetch_related("sources").order_by(
             "initiative__number", "is_context_commitment", "code")
+
+    def filter_queryset(self, queryset):
+        """On a past day the statuses are computed, so the status filter runs here, on the computed ones."""
+        queryset = super().filter_queryset(queryset)
+        day = self.as_of_day()
+        if day is None:
+            return queryset
+        dates = event_dates(queryset)
+        actions = [action_on(action, dates.get(action.pk, []), day) for action in queryset]
+        wanted = self.request.query_params.get("status")
+        return [action for action in actions if not wanted or action.status == wanted]
+
+    def get_object(self):
+        day = self.as_of_day()
+        if day is None:
+            return super().get_object()
+        found = [action for action in self.filter_queryset(self.get_queryset())
+                 if str(action.pk) == str(self.kwargs[self.lookup_field])]
+        if not found:
+            raise NotFound()
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
 
 
 @_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.", [AS_OF])
