@@ -241,17 +241,23 @@ def procedures_on(procedures: pd.DataFrame, decisions: pd.DataFrame, day: date |
     return out
 
 
-def key_actions_on(actions: pd.DataFrame, events: pd.DataFrame, day: date | None) -> pd.DataFrame:
-    """Key actions with the status they had on `day` and their delivery date only if it had come by then
-    (`events`: all published events, as event_frame gives them)."""
-    if day is None:
-        return actions
+def event_dates(events: pd.DataFrame) -> dict[int, list[PartialDate]]:
+    """The dates of the dated events of `events` (as event_frame gives them), per key action id."""
     dates: dict[int, list[PartialDate]] = {}
     for key_action, value, precision in zip(events["key_action_id"], events["date"], events["date_precision"],
                                             strict=True):
         when = _when(value, precision)
         if when is not None:
             dates.setdefault(key_action, []).append(when)
+    return dates
+
+
+def key_actions_on(actions: pd.DataFrame, events: pd.DataFrame, day: date | None) -> pd.DataFrame:
+    """Key actions with the status they had on `day` and their delivery date only if it had come by then
+    (`events`: all published events, as event_frame gives them)."""
+    if day is None:
+        return actions
+    dates = event_dates(events)
     out = actions.copy()
     statuses, delivered_dates, delivered_precisions = [], [], []
     for row in actions.itertuples(index=False):

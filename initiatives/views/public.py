@@ -17,6 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
@@ -305,21 +306,25 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
         day = self.as_of.day
         if day is None:
             return super().get_table_data()
-        actions = list(self.object_list)
-        dates = event_dates(self.object_list)
-        actions = [action_on(action, dates.get(action.pk, []), day) for action in actions]
+        dates = aggregates.event_dates(self.events)  # the chart's events: no second query
+        actions = [action_on(action, dates.get(action.pk, []), day) for action in self.object_list]
         wanted = self.filterset.form.cleaned_data.get("status") if self.filterset.is_valid() else None
         return [action for action in actions if not wanted or action.status == wanted]
 
     def get_table_kwargs(self):
         return {"today": self.as_of.reference_day}
 
+    @cached_property
+    def events(self):
+        """The published events of the chosen key actions: for the chart, and on a past day for the table."""
+        return aggregates.event_frame(self.object_list)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         strategy = Strategy.objects.first()
         day, now = self.as_of.day, self.as_of.reference_day
         chosen = self.object_list
-        events = aggregates.event_frame(chosen)
+        events = self.events
         actions = aggregates.key_actions_on(aggregates.key_action_frame(chosen), events, day)
         if day and self.filterset.is_valid() and self.filterset.form.cleaned_data.get("status"):
             actions = actions[actions["status"] == self.filterset.form.cleaned_data["status"]]
