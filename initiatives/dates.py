@@ -1,8 +1,11 @@
 """Dates that keep their precision.
 
 A fact known to the month is stored as the first day of that month with the precision "month", and is
-shown as "January 2014", never as "1 January 2014". `PartialDate` is the value object; models store
-its two halves in a DateField and a precision CharField.
+shown as "January 2014", never as "1 January 2014". A fact known only to lie between two days (a procedure
+that a copy of the Commission's register lists and a later copy no longer does) has the precision "between"
+and keeps both days: "between 24 August 2020 and 22 June 2021". `PartialDate` is the value object; models
+store it in a DateField (the first day), a precision CharField and, where a model can hold an interval, a
+second DateField for the last day.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class Precision(models.TextChoices):
     MONTH = "month", _("month")
     QUARTER = "quarter", _("quarter")
     YEAR = "year", _("year")
+    BETWEEN = "between", _("between two days")
 
 
 PRECISIONS = frozenset(Precision.values)  # read once: Precision.values builds a new list on every call
@@ -37,26 +41,51 @@ _PATTERNS = [
     (re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE), Precision.QUARTER),
     (re.compile(r"^(\d{4})$"), Precision.YEAR),
 ]
-ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY"
+_INTERVAL = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$")
+ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD/YYYY-MM-DD"
 
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
-    """A date known to a day, a month, a quarter or a year. `value` is the first day of the period."""
+    """A date known to a day, a month, a quarter or a year, or only to lie between two days.
+
+    `value` is the first day of the period; `latest` is the last day of an interval ("between"), and None
+    for the other precisions (their last day follows from the precision)."""
 
     value: date
     precision: str = Precision.DAY
+    latest: date | None = None
 
     def __post_init__(self):
         if self.precision not in PRECISIONS:
             raise ValueError(f"unknown precision {self.precision!r}")
+        if self.precision == Precision.BETWEEN:
+            if self.latest is None or self.latest <= self.value:
+                raise ValueError(f"an interval needs a last day after its first day ({self.value}, {self.latest})")
+        elif self.latest is not None:
+            raise ValueError(f"only an interval has a last day of its own ({self.precision})")
         if self.value != _period_start(self.value, self.precision):
             raise ValueError(f"{self.value} is not the first day of its {self.precision}")
+
+    @classmethod
+    def between(cls, earliest: date, latest: date) -> PartialDate:
+        """The interval from `earliest` to `latest` (both days included); a single day when they are equal."""
+        if latest < earliest:
+            raise ValueError(f"{latest} is before {earliest}")
+        if latest == earliest:
+            return cls(earliest)
+        return cls(earliest, Precision.BETWEEN, latest)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY; raise DateParseError with a readable reason."""
         raw = (text or "").strip()
+        interval = _INTERVAL.match(raw)
+        if interval:
+            first, last = (cls.parse(part).value for part in interval.groups())
+            if last < first:
+                raise DateParseError(f"{raw!r}: the second day comes before the first")
+            return cls.between(first, last)
         for pattern, precision in _PATTERNS:
             match = pattern.match(raw)
             if not match:
@@ -78,9 +107,14 @@ class PartialDate:
         raise DateParseError(f"{raw!r} is not a date; use {ACCEPTED_FORMS}")
 
     @classmethod
-    def from_parts(cls, value: date | None, precision: str | None) -> PartialDate | None:
+    def from_parts(cls, value: date | None, precision: str | None, latest: date | None = None
+                   ) -> PartialDate | None:
+        """From stored fields. `latest` is read for an interval only (other models store the period's last
+        day there too, or nothing)."""
         if value is None:
             return None
+        if precision == Precision.BETWEEN:
+            return cls.between(value, latest or value)
         return cls(_period_start(value, precision or Precision.DAY), precision or Precision.DAY)
 
     @property
@@ -93,6 +127,8 @@ class PartialDate:
         year, month = self.value.year, self.value.month
         if self.precision == Precision.DAY:
             return self.value
+        if self.precision == Precision.BETWEEN:
+            return self.latest
         if self.precision == Precision.MONTH:
             return date(year, month, calendar.monthrange(year, month)[1])
         if self.precision == Precision.QUARTER:
@@ -112,12 +148,18 @@ class PartialDate:
             return self.value.strftime("%Y-%m")
         if self.precision == Precision.QUARTER:
             return f"{self.value.year}-Q{(self.value.month - 1) // 3 + 1}"
+        if self.precision == Precision.BETWEEN:
+            return f"{self.value.isoformat()}/{self.latest.isoformat()}"
         return str(self.value.year)
 
     def display(self) -> str:
-        """The human form, localised: "27 January 2014", "January 2014", "Q2 2021", "2020"."""
+        """The human form, localised: "27 January 2014", "January 2014", "Q2 2021", "2020",
+        "between 24 August 2020 and 22 June 2021"."""
         if self.precision == Precision.DAY:
             return formats.date_format(self.value, "j F Y")
+        if self.precision == Precision.BETWEEN:
+            return _("between %(first)s and %(last)s") % {
+                "first": formats.date_format(self.value, "j F Y"), "last": formats.date_format(self.latest, "j F Y")}
         if self.precision == Precision.MONTH:
             return formats.date_format(self.value, "F Y")
         if self.precision == Precision.QUARTER:

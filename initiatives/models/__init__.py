@@ -24,3 +24,9 @@ from .transposition import report_and_assessment_disagree  # noqa: E402
 
 __all__ += ["LiaisonReport", "changes_since", "current_version", "last_changed", "report_and_assessment_disagree",
             "revisions"]
+from .register import RegisterCopy, RegisterListing  # noqa: E402
+
+__all__ += ["RegisterCopy", "RegisterListing"]
+from .legislation import LegislativeFile, LegislativeStage  # noqa: E402
+
+__all__ += ["LegislativeFile", "LegislativeStage"]

@@ -154,6 +154,10 @@ class Decision(PreciseDateMixin, SourcedFact):
     date = models.DateField(_("decision date"), null=True, blank=True, help_text=_("Empty when unknown."))
     date_precision = models.CharField(_("date precision"), max_length=10, choices=Precision.choices,
                                       default=Precision.DAY)
+    date_latest = models.DateField(
+        _("last possible day"), null=True, blank=True, editable=False,
+        help_text=_("The last day of the date's period: the day itself, the month's last day, ... or, for a "
+                    "date known only to lie between two days, the second day. Kept by save()."))
     reply_months = models.PositiveSmallIntegerField(
         _("reply period (months)"), null=True, blank=True,
         help_text=_("Only if the decision states a reply period other than the usual two months."))
@@ -168,11 +172,32 @@ class Decision(PreciseDateMixin, SourcedFact):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "position"], name="decision_position_unique"),
             models.CheckConstraint(condition=models.Q(position__gte=1), name="decision_position_positive"),
+            models.CheckConstraint(condition=models.Q(date__isnull=True, date_latest__isnull=True)
+                                   | models.Q(date__isnull=False, date_latest__gte=models.F("date")),
+                                   name="decision_date_latest_after_date"),
         ]
 
     def __str__(self):
         when = self.when.display() if self.when else _g("date unknown")
         return f"{self.get_stage_display()}, {when}"
+
+    @property
+    def when(self) -> PartialDate | None:
+        return PartialDate.from_parts(self.date, self.date_precision, self.date_latest)
+
+    @when.setter
+    def when(self, value: PartialDate | None) -> None:
+        self.date = value.value if value else None
+        self.date_precision = value.precision if value else Precision.DAY
+        self.date_latest = value.end if value else None
+
+    def save(self, *args, **kwargs):
+        # date_latest follows date and precision, except for an interval, whose last day is its own fact.
+        if self.date is None:
+            self.date_latest = None
+        elif self.date_precision != Precision.BETWEEN or self.date_latest is None:
+            self.date_latest = PartialDate.from_parts(self.date, self.date_precision).end
+        super().save(*args, **kwargs)
 
     def clean(self):
         self.clean_date_precision()

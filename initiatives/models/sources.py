@@ -92,7 +92,11 @@ class PreciseDateMixin:
         from initiatives.dates import PartialDate
 
         if self.date is not None:
+            interval = self.date_precision == "between"
+            if interval and not hasattr(self, "date_latest"):
+                raise ValidationError({"date": _("This record cannot hold a date known only to lie between two "
+                                                 "days: give the day, month, quarter or year.")})
             try:
-                PartialDate(self.date, self.date_precision)
+                PartialDate(self.date, self.date_precision, self.date_latest if interval else None)
             except ValueError as error:
                 raise ValidationError({"date": str(error)}) from error

@@ -91,6 +91,11 @@ class LegalAct(models.Model):
     url = models.URLField(_("link"), max_length=500, blank=True)
     successor = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="predecessors", verbose_name=_("successor"))
+    register_patterns = models.TextField(
+        _("patterns in the Commission's register"), blank=True,
+        help_text=_("How the Commission's register of infringement decisions names this act in a case's "
+                    "title, one pattern per line (for Directive 2011/93/EU: 2011/93). A case whose title "
+                    "contains one of them is about this act."))
     sources = models.ManyToManyField(Source, related_name="legal_acts", blank=True, verbose_name=_("sources"))
 
     class Meta:
@@ -103,6 +108,10 @@ class LegalAct(models.Model):
 
     def natural_key(self):
         return (self.celex,)
+
+    @property
+    def register_pattern_list(self) -> list[str]:
+        return [line.strip() for line in self.register_patterns.splitlines() if line.strip()]
 
     def clean(self):
         if self.successor_id is not None and self.successor_id == self.pk:
