@@ -115,6 +115,27 @@ PROCEDURE_TYPE_DEFINITIONS = {
 }
 
 
+class ProcedureState(models.TextChoices):
+    """Where a procedure stands, from its evidence (initiatives/state.py decides it)."""
+
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+    UNKNOWN = "unknown", _("unknown")
+
+
+PROCEDURE_STATE_LOOK = {
+    ProcedureState.OPEN: Look(VERMILLION, "●", _(
+        "Open: a dated decision or a copy of the Commission's register of active cases shows the procedure "
+        "running, and no closure has been recorded since. The page names the newest such evidence.")),
+    ProcedureState.CLOSED: Look(GREEN, "✓", _(
+        "Closed: a source dates the closure, or the Commission's register, which lists active cases only, no "
+        "longer listed it; the closure then lies between the last evidence of the procedure and that copy.")),
+    ProcedureState.UNKNOWN: Look(UNKNOWN_COLOUR, "?", _(
+        "Unknown: the evidence cannot decide, for example on a day inside the interval in which the "
+        "procedure was closed.")),
+}
+
+
 class Stage(models.TextChoices):
     """The steps of an infringement procedure (Articles 258 and 260 TFEU), in their usual order."""
 
@@ -285,3 +306,27 @@ EXTRA_LOOK = {
     "no_record": Look("#E8E8E8", "?", _(
         "Unknown: no published record says it.")),
 }
+
+
+class LegislativeStageKind(models.TextChoices):
+    """The steps of an EU legislative procedure (ordinary procedure, first and second reading), and what
+    becomes of the act adopted. Listed in their usual order; the order decides ties between stages of one day."""
+
+    PROPOSAL = "proposal", _("Commission proposal")
+    EP_COMMITTEE_VOTE = "ep_committee_vote", _("Parliament committee vote")
+    EP_PLENARY_FIRST_READING = "ep_plenary_first_reading", _("Parliament plenary: first-reading position or mandate")
+    COUNCIL_GENERAL_APPROACH = "council_general_approach", _("Council general approach or mandate")
+    TRILOGUE = "trilogue", _("trilogue")
+    PROVISIONAL_AGREEMENT = "provisional_agreement", _("provisional agreement")
+    EP_PLENARY_APPROVAL = "ep_plenary_approval", _("Parliament plenary approval")
+    REJECTED = "rejected", _("rejection")
+    COUNCIL_FIRST_READING_POSITION = "council_first_reading_position", _("Council position at first reading")
+    EP_SECOND_READING = "ep_second_reading", _("Parliament second reading")
+    COUNCIL_ADOPTION = "council_adoption", _("Council adoption")
+    SIGNATURE = "signature", _("signature")
+    OJ_PUBLICATION = "oj_publication", _("publication in the Official Journal")
+    ENTRY_INTO_FORCE = "entry_into_force", _("entry into force")
+    APPLICATION = "application", _("start of application")
+    EXPIRY = "expiry", _("end of application (expiry)")
+    WITHDRAWAL = "withdrawal", _("withdrawal of the proposal")
+    LAPSE = "lapse", _("lapse")
