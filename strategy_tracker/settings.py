@@ -141,7 +141,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# How many proxies in front of the app append to X-Forwarded-For (0: none, the header is ignored). The client
+# address of the API rate limit and the login lockout is read through them only (initiatives/client.py).
+_trusted_proxies = (os.environ.get("TRUSTED_PROXY_COUNT") or "0").strip()
+if not _trusted_proxies.isdecimal():
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be a whole number of proxies (0 or more), not "
+                               f"{_trusted_proxies!r}")
+TRUSTED_PROXY_COUNT = int(_trusted_proxies)
+
 # django-axes: lock an account and address out after 5 failed logins, for an hour.
+AXES_CLIENT_IP_CALLABLE = "initiatives.client.client_address"
 AXES_FAILURE_LIMIT = 5
 AXES_VERBOSE = False
 AXES_COOLOFF_TIME = 1
@@ -206,8 +215,9 @@ CONTENT_SECURITY_POLICY = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-# The read-only API (/api/): JSON only, published data, anonymous clients rate-limited per IP address
-# (API_ANON_RATE, e.g. "1000/hour"; counted in the default cache, so per process unless CACHES is shared).
+# The read-only API (/api/): JSON only, published data, anonymous clients rate-limited per client address
+# (initiatives/client.py; API_ANON_RATE, e.g. "1000/hour"; counted in the default cache, so per process unless
+# CACHES is shared).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "1000/hour")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -219,6 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.limits.AnonymousThrottle"],
     "DEFAULT_PAGINATION_CLASS": "initiatives.api.limits.Pagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the throttle reads the address through initiatives/client.py
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EU CSA Strategy Tracker API",
