@@ -60,10 +60,18 @@ def latest_counted_start(day: date, precision: str) -> date:
     return PartialDate.from_parts(following.start - timedelta(days=1), precision).start
 
 
-def counted_q(day: date, prefix: str = "") -> Q:
-    """A Q object selecting the rows (with `date` and `date_precision`) that `counts_on` would keep."""
+def counted_q(day: date, prefix: str = "", *, last_day_field: str | None = None) -> Q:
+    """A Q object selecting the rows (with `date` and `date_precision`) that `counts_on` would keep.
+
+    A model that stores the last day of each date's period (`last_day_field`, as decisions do, which can
+    also hold a date known only to lie between two days) is compared with it directly."""
+    if last_day_field is not None:
+        return Q(**{f"{prefix}{last_day_field}__lte": day})
     condition = Q(pk__in=[])
     for precision in Precision.values:
+        if precision == Precision.BETWEEN:
+            continue  # only a model with a last-day field can hold an interval
+
         condition |= Q(**{f"{prefix}date_precision": precision,
                           f"{prefix}date__lte": latest_counted_start(day, precision)})
     return condition

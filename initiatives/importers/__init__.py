@@ -39,7 +39,11 @@ KINDS = {
     "infringements": Kind("infringements", gettext_lazy("infringement decisions"), "infringements"),
     "transposition": Kind("transposition", gettext_lazy("transposition reports"), "transposition"),
     "events": Kind("events", gettext_lazy("key-action events"), "events"),
+    "legislation": Kind("legislation", gettext_lazy("legislative files, stage by stage"), "legislation"),
 }
+# A copy of the Commission's register of infringement decisions: read by meaning, not by columns, and
+# reconciled with the records (importers/register.py: run_file).
+REGISTER_KIND = "register"
 # What a liaison uploads: draft reports for their own Member State, through the Commission's review.
 LIAISON_KIND = "liaison_transposition"
 

@@ -174,6 +174,8 @@ def load_directive(rows: list[Row]) -> ImportResult:
         "kind": LegalActKind.DIRECTIVE, "adopted_on": date(2011, 12, 13),
         "transposition_deadline": date(2013, 12, 18),
         "url": "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32011L0093", "successor": recast,
+        # Every case about the Directive in the copies of the Commission's register cites it by this number.
+        "register_patterns": "2011/93",
     }, result, citations=[DIRECTIVE_CITATION, TRANSPOSITION_DEADLINE_CITATION])
     groups = {label: value for value, label in [
         (ArticleGroup.OFFENCES, "offences"), (ArticleGroup.INVESTIGATION, "investigation"),

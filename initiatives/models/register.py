@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _g
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,9 +53,8 @@ class RegisterCopy(models.Model):
 
 
 def citation_for(taken_on) -> str:
-    """How a fact taken from a copy cites it."""
-    return _g("Commission register of infringement decisions, copy of %(day)s") % {
-        "day": formats.date_format(taken_on, "j F Y")}
+    """How a fact taken from a copy cites it: stored once as a Source, so in one language whatever the reader's."""
+    return f"Commission register of infringement decisions, copy of {taken_on.day} {taken_on:%B %Y}"
 
 
 class RegisterListing(models.Model):

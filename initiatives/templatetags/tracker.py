@@ -10,10 +10,12 @@ from initiatives.choices import (
     ASSESSMENT_LOOK,
     KEY_ACTION_STATUS_LOOK,
     NOTIFICATION_LOOK,
+    PROCEDURE_STATE_LOOK,
     STAGE_LOOK,
     AssessmentStatus,
     KeyActionStatus,
     NotificationStatus,
+    ProcedureState,
     Stage,
 )
 from initiatives.dates import PartialDate
@@ -25,6 +27,7 @@ VOCABULARIES = {
     "stage": (Stage, STAGE_LOOK),
     "notification": (NotificationStatus, NOTIFICATION_LOOK),
     "assessment": (AssessmentStatus, ASSESSMENT_LOOK),
+    "procedure_state": (ProcedureState, PROCEDURE_STATE_LOOK),
 }
 
 

@@ -1,0 +1,279 @@
+"""The state engine: what was true on a day, for procedures and their decisions, key actions, and the dated
+records (events, reports, assessments). Each answer is a queryset annotated in SQL.
+
+Every page, API view, export, feed, filter and the deadlines page asks here, so the rules are written once:
+
+- A decision counts on a day once its whole period has passed (as_of.counted_q): one dated "January 2014"
+  counts from 31 January 2014, one known to lie between two days from the second day. An undated decision
+  counts for the present only.
+- A procedure exists on a day once a decision of it counts or a copy of the Commission's register taken by
+  then listed it.
+- It is **closed** on a day once its closure counts; **unknown** while the closure may or may not have
+  happened (on a day inside the closure's interval or month; for an undated closure, on a day after the last
+  evidence of the procedure), or when no dated evidence places it in time; **open** otherwise, and then its
+  newest evidence says why: the latest dated decision or the latest copy of the register that listed it.
+
+A gap in the sources is never read as "open": a procedure stops being open only through a recorded closure,
+and the register reconciliation (importers/register.py) records one, between two days, for every procedure
+that a copy of active cases no longer lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
+from django.utils import formats
+from django.utils.translation import gettext as _g
+
+from initiatives.as_of import counted_q
+from initiatives.choices import KeyActionStatus, ProcedureState, Stage
+from initiatives.dates import PartialDate
+
+ALWAYS = date(9999, 12, 31)  # the "day" of the present state in SQL comparisons: everything dated counts
+
+
+def dated(queryset: QuerySet, day: date | None) -> QuerySet:
+    """The rows of `queryset` (events, reports, assessments: a `date` and a `date_precision`) that had
+    happened by `day`; all of them for the present. An undated row counts for the present only."""
+    return queryset if day is None else queryset.filter(counted_q(day))
+
+
+def decisions(day: date | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """The decisions of `queryset` (default: all) that count on `day` (None: the present, all of them)."""
+    from initiatives.models import Decision
+
+    queryset = Decision.objects.all() if queryset is None else queryset
+    return queryset if day is None else queryset.filter(decision_counted_q(day))
+
+
+def decision_counted_q(day: date, prefix: str = "") -> Q:
+    """The decisions that count on `day`: their period (to its last possible day) has passed."""
+    return counted_q(day, prefix, last_day_field="date_latest")
+
+
+def _listings(day):
+    from initiatives.models import RegisterListing
+
+    listings = RegisterListing.objects.filter(procedure=OuterRef("pk"))
+    return listings if day is None else listings.filter(copy__taken_on__lte=day)
+
+
+def procedures(day: date | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Published procedures of `queryset` as they stood on `day` (None: now), in one query, annotated with:
+
+    `state` (ProcedureState), `is_closed`; `closed_earliest`, `closed_latest`, `closed_precision` (the counted
+    closure's period; the two days are equal when its day is known; empty when not closed or undated);
+    `latest_stage`, `latest_date`, `latest_precision`, `latest_date_latest` (its latest decision by
+    position); `first_date`, `first_precision` (its first dated decision); `evidence_stage`, `evidence_date`,
+    `evidence_precision`, `evidence_date_latest` (its newest dated decision other than a closure);
+    `last_listed` (the newest copy of the register taken by then that listed it); `state_day` (the day, or
+    ALWAYS for the present, for filters that compare with it).
+
+    On a past day, procedures of which nothing was known yet are left out."""
+    from initiatives.models import Decision, InfringementProcedure
+
+    queryset = InfringementProcedure.objects.published() if queryset is None else queryset
+    own = Decision.objects.filter(procedure=OuterRef("pk"))
+    counted = own if day is None else own.filter(decision_counted_q(day))
+    listings = _listings(day)
+    closure = counted.filter(stage=Stage.CLOSED)
+    last = counted.order_by("-position")
+    first = counted.filter(date__isnull=False).order_by("position")
+    evidence = counted.filter(date__isnull=False).exclude(stage=Stage.CLOSED).order_by("-date_latest", "-position")
+    dated_evidence = Exists(counted.filter(date__isnull=False)) | Exists(listings)
+    if day is None:
+        closure_started = Q(pk__in=[])  # today every recorded closure counts
+    else:
+        later = Exists(own.filter(date_latest__gt=day).exclude(stage=Stage.CLOSED)) | Exists(
+            _listings(None).filter(copy__taken_on__gt=day))
+        closure_started = Exists(own.filter(stage=Stage.CLOSED, date__lte=day)) | (
+            Exists(own.filter(stage=Stage.CLOSED, date__isnull=True)) & ~later)
+        queryset = queryset.filter(Exists(counted) | Exists(listings))
+    return queryset.annotate(
+        state=Case(
+            When(Exists(closure), then=Value(ProcedureState.CLOSED.value)),
+            When(closure_started, then=Value(ProcedureState.UNKNOWN.value)),
+            When(dated_evidence, then=Value(ProcedureState.OPEN.value)),
+            default=Value(ProcedureState.UNKNOWN.value), output_field=CharField()),
+        is_closed=Case(When(Exists(closure), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        closed_earliest=Subquery(closure.values("date")[:1]),
+        closed_latest=Subquery(closure.values("date_latest")[:1]),
+        closed_precision=Subquery(closure.values("date_precision")[:1]),
+        latest_stage=Subquery(last.values("stage")[:1]),
+        latest_date=Subquery(last.values("date")[:1]),
+        latest_precision=Subquery(last.values("date_precision")[:1]),
+        latest_date_latest=Subquery(last.values("date_latest")[:1]),
+        first_date=Subquery(first.values("date")[:1]),
+        first_precision=Subquery(first.values("date_precision")[:1]),
+        evidence_stage=Subquery(evidence.values("stage")[:1]),
+        evidence_date=Subquery(evidence.values("date")[:1]),
+        evidence_precision=Subquery(evidence.values("date_precision")[:1]),
+        evidence_date_latest=Subquery(evidence.values("date_latest")[:1]),
+        last_listed=Subquery(listings.order_by("-copy__taken_on").values("copy__taken_on")[:1]),
+        state_day=Value(day or ALWAYS, output_field=DateField()),
+    )
+
+
+def dated_by_state_day_q(prefix: str = "") -> Q:
+    """The dated decisions (in a subquery on a procedure annotated by `procedures()`) that count on its
+    `state_day`: filters ask it instead of carrying the day themselves."""
+    return Q(**{f"{prefix}date_latest__lte": OuterRef("state_day")})
+
+
+# --- key actions ---------------------------------------------------------------------------------------------
+
+
+def _delivered_late() -> Q:
+    """The delivery date's period starts after the deadline's period ends (both stored as first days)."""
+    return (Q(deadline_precision="day", date__gt=F("deadline"))
+            | Q(deadline_precision="month", state_delivered_month__gt=F("deadline"))
+            | Q(deadline_precision="quarter", state_delivered_quarter__gt=F("deadline"))
+            | Q(deadline_precision="year", state_delivered_year__gt=F("deadline")))
+
+
+def key_actions(day: date | None = None, queryset: QuerySet | None = None) -> QuerySet:
+    """Key actions of `queryset` (default: the published ones) annotated with `status_on`, `delivered_on`,
+    `delivered_precision_on` and `progress_on`: what they were on `day` (None: the recorded values).
+
+    The rule: the recorded status holds from the day its latest dated event has passed (the sources give the
+    status at their latest event; a key action with no dated event keeps its recorded status). Before that
+    day it is "delivered" (or "delivered late", when the delivery period starts after the deadline's ends)
+    once its delivery date has passed, "in progress" once any of its events has, and "not started" before.
+    The delivery date shows once it has passed, the progress once the latest event has."""
+    from initiatives.models import KeyAction, KeyActionEvent
+
+    queryset = KeyAction.objects.published() if queryset is None else queryset
+    if day is None:
+        return queryset.annotate(status_on=F("status"), delivered_on=F("date"),
+                                 delivered_precision_on=F("date_precision"), progress_on=F("progress"))
+    events = KeyActionEvent.objects.published().filter(key_action=OuterRef("pk"), date__isnull=False)
+    pending = Exists(events.exclude(counted_q(day)))
+    delivered = counted_q(day)
+    return queryset.annotate(
+        state_delivered_month=TruncMonth("date"), state_delivered_quarter=TruncQuarter("date"),
+        state_delivered_year=TruncYear("date"),
+    ).annotate(
+        status_on=Case(
+            When(~pending, then=F("status")),
+            When(delivered & _delivered_late(), then=Value(KeyActionStatus.DELIVERED_LATE.value)),
+            When(delivered, then=Value(KeyActionStatus.DELIVERED.value)),
+            When(Exists(events.filter(counted_q(day))), then=Value(KeyActionStatus.IN_PROGRESS.value)),
+            default=Value(KeyActionStatus.NOT_STARTED.value), output_field=CharField()),
+        delivered_on=Case(When(delivered, then=F("date")), default=None, output_field=DateField()),
+        delivered_precision_on=Case(When(delivered, then=F("date_precision")), default=Value(""),
+                                    output_field=CharField()),
+        progress_on=Case(When(~pending, then=F("progress")), default=None, output_field=IntegerField()),
+    )
+
+
+# --- reading one annotated procedure (or a .values() row of it) ------------------------------------------------
+
+
+def _get(procedure, name):
+    return procedure.get(name) if isinstance(procedure, dict) else getattr(procedure, name, None)
+
+
+def closure_when(procedure) -> PartialDate | None:
+    """When the procedure was closed, to the precision known (None when not closed or undated)."""
+    if _get(procedure, "state") != ProcedureState.CLOSED:
+        return None
+    return PartialDate.from_parts(_get(procedure, "closed_earliest"), _get(procedure, "closed_precision"),
+                                  _get(procedure, "closed_latest"))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The newest evidence that a procedure was running: a decision or a listing in the register."""
+
+    when: PartialDate
+    stage: str | None = None  # None: a listing in the register
+
+    @property
+    def day(self) -> date:
+        """The last day the evidence covers (a month's last day for a decision known to the month)."""
+        return self.when.end
+
+    def describe(self) -> str:
+        if self.stage is None:
+            return _g("listed in the Commission's register on %(day)s") % {"day": self.when.display()}
+        return _g("%(stage)s of %(day)s") % {"stage": Stage(self.stage).label, "day": self.when.display()}
+
+
+def newest_evidence(procedure) -> Evidence | None:
+    decision = PartialDate.from_parts(_get(procedure, "evidence_date"), _get(procedure, "evidence_precision"),
+                                      _get(procedure, "evidence_date_latest"))
+    listed = _get(procedure, "last_listed")
+    if listed is not None and (decision is None or listed > decision.end):
+        return Evidence(PartialDate(listed))
+    if decision is not None:
+        return Evidence(decision, _get(procedure, "evidence_stage"))
+    return None
+
+
+def describe_state(procedure) -> str:
+    """One line a reader can quote: "open: reasoned opinion of 8 October 2025", "closed between ..."."""
+    state = _get(procedure, "state")
+    if state == ProcedureState.CLOSED:
+        when = closure_when(procedure)
+        if when is None:
+            return _g("closed (date unknown)")
+        return _g("closed %(when)s") % {"when": when.display()} if when.precision == "between" else \
+            _g("closed on %(when)s") % {"when": when.display()}
+    if state == ProcedureState.OPEN:
+        evidence = newest_evidence(procedure)
+        return _g("open: %(evidence)s") % {"evidence": evidence.describe()} if evidence else _g("open")
+    return _g("unknown: the evidence cannot say whether it was still open")
+
+
+def time_open_end(procedure, reference_day: date) -> date | None:
+    """Where "time open" ends: the reference day for an open procedure; no duration for the others."""
+    return reference_day if _get(procedure, "state") == ProcedureState.OPEN else None
+
+
+# --- what the headline figures rest on ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Basis:
+    """The newest copy of the register taken by the day, and whether decisions recorded since add to it."""
+
+    copy_day: date | None
+    decisions_since: int
+
+    def describe(self) -> str:
+        if self.copy_day is None:
+            return _g("from the decisions recorded in the tracker's sources (no copy of the Commission's "
+                      "register by then)")
+        day = formats.date_format(self.copy_day, "j F Y")
+        if self.decisions_since:
+            return _g("as listed in the Commission's register on %(day)s and the decisions recorded since") % {
+                "day": day}
+        return _g("as listed in the Commission's register on %(day)s") % {"day": day}
+
+
+def basis(day: date | None = None) -> Basis:
+    """Two queries: the newest copy taken by `day`, and the decisions dated after it that count on `day`."""
+    from initiatives.models import RegisterCopy
+
+    copies = RegisterCopy.objects.all() if day is None else RegisterCopy.objects.filter(taken_on__lte=day)
+    copy_day = copies.order_by("-taken_on").values_list("taken_on", flat=True).first()
+    if copy_day is None:
+        return Basis(None, 0)
+    return Basis(copy_day, decisions(day).filter(date__gt=copy_day).count())

@@ -1,0 +1,105 @@
+"""Factories for tests that build their own small data (factory-boy).
+
+The test session also loads the shipped data (conftest.py); rules are tested on records made here, usually
+under a legal act of their own (`LegalActFactory`), so that a correction of the shipped data never breaks
+them. Member States are reference data: `member_state("FR")` returns the loaded one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from initiatives.choices import Confidence, ProcedureType, Stage
+from initiatives.dates import PartialDate
+from initiatives.models import (
+    Decision,
+    InfringementProcedure,
+    LegalAct,
+    MemberState,
+    RegisterCopy,
+    RegisterListing,
+    Source,
+)
+
+
+def member_state(code: str) -> MemberState:
+    return MemberState.objects.get(code=code)
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ("citation",)
+
+    citation = factory.Sequence(lambda n: f"Test source {n} https://example.org/source/{n}")
+    url = factory.LazyAttribute(lambda o: o.citation.split()[-1])
+
+
+class LegalActFactory(DjangoModelFactory):
+    class Meta:
+        model = LegalAct
+
+    short_name = factory.Sequence(lambda n: f"Test Directive 2099/{n}/EU")
+    celex = factory.Sequence(lambda n: f"3209{n:04d}L")
+    title = factory.LazyAttribute(lambda o: f"{o.short_name} (test data)")
+    kind = "directive"
+    register_patterns = factory.Sequence(lambda n: f"2099/{n}/")
+
+
+class ProcedureFactory(DjangoModelFactory):
+    class Meta:
+        model = InfringementProcedure
+
+    member_state = factory.LazyFunction(lambda: member_state("FR"))
+    legal_act = factory.SubFactory(LegalActFactory)
+    type = ProcedureType.NON_CONFORMITY
+    infr_number = None
+    confidence = Confidence.HIGH
+
+
+class DecisionFactory(DjangoModelFactory):
+    """A decision; give `when` (a PartialDate, or text such as "2019-10" or "2020-08-24/2021-06-22")."""
+
+    class Meta:
+        model = Decision
+        exclude = ("when_value",)
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    position = factory.LazyAttribute(lambda o: o.procedure.decisions.count() + 1)
+    stage = Stage.LETTER_OF_FORMAL_NOTICE
+    confidence = Confidence.HIGH
+    when_value = None
+
+    @classmethod
+    def _create(cls, model_class, *args, when=None, **kwargs):
+        decision = model_class(*args, **kwargs)
+        if when is not None:
+            decision.when = PartialDate.parse(when) if isinstance(when, str) else when
+        decision.save()
+        return decision
+
+
+class RegisterCopyFactory(DjangoModelFactory):
+    class Meta:
+        model = RegisterCopy
+
+    legal_act = factory.SubFactory(LegalActFactory)
+    taken_on = date(2021, 6, 22)
+    newest_decision = factory.LazyAttribute(lambda o: o.taken_on)
+    file_name = factory.LazyAttribute(lambda o: f"register_{o.taken_on.isoformat()}.json")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    rows = 10
+    cases = 10
+    cases_about_act = 1
+    source = factory.SubFactory(SourceFactory)
+
+
+class RegisterListingFactory(DjangoModelFactory):
+    class Meta:
+        model = RegisterListing
+
+    copy = factory.SubFactory(RegisterCopyFactory)
+    procedure = factory.SubFactory(ProcedureFactory)
