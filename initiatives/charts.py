@@ -288,3 +288,48 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
                    xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "autorange": "reversed", "automargin": True})
+
+
+def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_label: str,
+                         date_label: str) -> go.Figure:
+    """One row per stage of a legislative file (in the procedure's order), one marker per dated stage; a stage
+    known only to a month or a year is drawn as a bar over that period. `stages`: dicts with `label`, `start`,
+    `end` (date) and `when` (the date as shown); `in_force`: (start, end or None) periods shaded behind."""
+    traces = []
+    rows = [label for label in stage_order if any(stage["label"] == label for stage in stages)]
+    exact = [stage for stage in stages if stage["start"] == stage["end"]]
+    spans = [stage for stage in stages if stage["start"] != stage["end"]]
+    for stage in spans:
+        traces.append({"type": "scatter", "x": [stage["start"].isoformat(), stage["end"].isoformat()],
+                       "y": [stage["label"]] * 2, "mode": "lines", "showlegend": False,
+                       "line": {"color": BLUE_LINE, "width": 8}, "hovertemplate": stage["label"] + ", "
+                       + date_label + " " + stage["when"] + "<extra></extra>"})
+    if exact:
+        traces.append({"type": "scatter", "x": [s["start"].isoformat() for s in exact],
+                       "y": [s["label"] for s in exact], "mode": "markers", "showlegend": False,
+                       "text": [s["when"] for s in exact],
+                       "marker": {"symbol": "diamond", "size": 12, "color": BLUE_LINE,
+                                  "line": {"color": INK, "width": 1}},
+                       "hovertemplate": "%{y}, " + date_label + " %{text}<extra></extra>"})
+    dates = [s["start"] for s in stages] + [s["end"] for s in stages]
+    shapes = []
+    for start, end in in_force:
+        last = end or (max(dates) if dates else start)
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": start.isoformat(),
+                       "x1": last.isoformat(), "y0": 0, "y1": 1, "fillcolor": "#009E73", "opacity": 0.15,
+                       "line": {"width": 0}, "layer": "below"})
+        dates += [start, last]
+    if in_force:  # a legend entry for the shading
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": in_force_label,
+                       "marker": {"symbol": "square", "size": 12, "color": "rgba(0,158,115,0.3)"}})
+    xaxis = {"type": "date", "gridcolor": LINE, "automargin": True}
+    if dates:
+        margin = timedelta(days=60)
+        xaxis.update(range=[(min(dates) - margin).isoformat(), (max(dates) + margin).isoformat()])
+    return _figure(traces, height=120 + 34 * max(len(rows), 1), shapes=shapes,
+                   margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis=xaxis,
+                   yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows, "autorange": "reversed",
+                          "automargin": True})
+
+
+BLUE_LINE = "#0072B2"

@@ -12,6 +12,7 @@ PUBLIC_SECTIONS = [
     ("/timeline/", _("Timeline")),
     ("/member-states/", _("Member States")),
     ("/directive/", _("Directive")),
+    ("/legislation/", _("Legislation")),
     ("/infringements/", _("Infringements")),
     ("/about/", _("About")),
 ]

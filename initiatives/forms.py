@@ -389,3 +389,23 @@ class ReviewForm(forms.Form):
         if cleaned.get("decision") == self.RETURN and not cleaned.get("review_comment", "").strip():
             self.add_error("review_comment", _("Say what the liaison should change."))
         return cleaned
+
+
+class LegislativeStageForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin,
+                           forms.ModelForm):
+    """A stage of a legislative file: what happened, when (with its precision), its sources."""
+
+    precise_dates = {"date": "date_precision"}
+    sources_missing = _("Every stage needs at least one source.")
+
+    date = PartialDateField(label=_("Date"), help_text=_("For example 2025-12-09, 2026-03 or 2024."))
+    sources = SourcesField()
+
+    class Meta:
+        from initiatives.models import LegislativeStage
+
+        model = LegislativeStage
+        fields = ["stage", "detail", "confidence"]
+        widgets = {"detail": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["stage", "date", "detail", "sources", "confidence", "reason", "version"]

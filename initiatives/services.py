@@ -285,3 +285,13 @@ def approve_liaison_report(report: LiaisonReport, *, user, version: int | None,
     report.published = published
     _save_audited(report, user=user, reason=reason)
     return published
+
+
+@transaction.atomic
+def save_legislative_stage(stage, *, user, citations: list[str], reason: str = "", version: int | None = None):
+    """Save staff's new or edited stage of a legislative file, with its sources, in the history; the order
+    rules of the file (no stage before the proposal, no publication before the adoption) are checked."""
+    _check_version(stage, version)
+    stage.full_clean(exclude=["file"])
+    _save_audited(stage, user=user, reason=reason, m2m={"sources": _sources(citations)})
+    return stage

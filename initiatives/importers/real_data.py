@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from . import events, infringements, reference
+from . import events, infringements, legislation, reference
 from .events import KEY_ACTION_COLUMNS
 from .tabular import ImportResult, read_table
 
@@ -33,6 +33,8 @@ def load_all(data_dir: Path | None = None, *, dry_run: bool = False) -> dict[str
             table(data_dir / "key_actions_timeline.csv", events.REQUIRED, events.OPTIONAL))
         results["infringement decisions"] = infringements.run(
             table(data_dir / "infringements.csv", infringements.REQUIRED, infringements.OPTIONAL))
+        results["legislative files"] = legislation.run(
+            table(data_dir / "legislative_procedures.csv", legislation.REQUIRED, legislation.OPTIONAL))
         if dry_run or any(result.errors for result in results.values()):
             transaction.set_rollback(True)
     return results

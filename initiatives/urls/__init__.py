@@ -6,6 +6,7 @@ from .deadlines import urlpatterns as deadline_urls
 from .freshness import urlpatterns as freshness_urls
 from .health import urlpatterns as health_urls
 from .imports import urlpatterns as import_urls
+from .legislation import urlpatterns as legislation_urls
 from .liaison import urlpatterns as liaison_urls
 from .open_data import urlpatterns as open_data_urls
 from .public import urlpatterns as public_urls
@@ -16,3 +17,4 @@ app_name = "initiatives"
 urlpatterns = (public_urls + import_urls + deadline_urls + as_recorded_urls + staff_urls + liaison_urls + health_urls
                + api_urls + open_data_urls)
 urlpatterns += freshness_urls  # /staff/needs-checking/: no other pattern shadows it
+urlpatterns += legislation_urls  # /legislation/ and /staff/legislation/: no other pattern shadows them

@@ -225,6 +225,12 @@ def staff_export(request, kind):
             Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
     elif kind == "events":
         dataset = exports.event_dataset(KeyAction.objects.published())
+    elif kind == "legislation":
+        from initiatives.importers import legislation
+        from initiatives.models import LegislativeFile
+
+        dataset = exports.build_dataset(legislation.COLUMNS, legislation.export_rows(
+            LegislativeFile.objects.published().with_related()), title="legislation")
     else:
         dataset = exports.transposition_dataset(TranspositionReport.objects.published())
     return exports.response(dataset, fmt, kind)

@@ -30,6 +30,7 @@ from initiatives.models import (
     InfringementProcedure,
     KeyAction,
     KeyActionEvent,
+    LegislativeStage,
     LiaisonReport,
     MemberState,
     NationalMeasure,
@@ -52,6 +53,7 @@ HISTORY_MODELS = {
     "transposition-report": TranspositionReport,
     "national-measure": NationalMeasure,
     "liaison-report": LiaisonReport,
+    "legislative-stage": LegislativeStage,
 }
 
 

@@ -1,0 +1,176 @@
+"""Legislative files: /legislation/ (each file and where it stands), /legislation/<file>/ (its stages on a timeline
+and in a table, links to the official records), and the staff pages that add and edit stages, audited.
+
+Both public pages take `?as_of=`: a stage counts on a day once its whole period has passed (as_of.counts_on),
+and a file whose proposal had not come by then is not listed. Each page makes a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _g
+from django.views.generic import FormView, TemplateView
+
+from initiatives import charts, services
+from initiatives.as_of import counts_on
+from initiatives.choices import LegislativeStageKind
+from initiatives.forms import LegislativeStageForm
+from initiatives.models import LegislativeFile, LegislativeStage
+from initiatives.models.audit import current_version
+from initiatives.models.legislation import (
+    Period,
+    current_stage,
+    gaps,
+    in_force_period,
+    next_step,
+    reference_of,
+    time_in_stage,
+)
+from initiatives.tables import duration
+from initiatives.views.as_of import AsOfMixin, today
+
+from .mixins import ConflictMixin, StaffRequiredMixin
+
+
+@dataclass
+class FileState:
+    """Where a file stood on a day: its stages by then, the current one and since when, what comes next, and
+    when its act applied."""
+
+    file: LegislativeFile
+    stages: list = field(default_factory=list)  # the LegislativeStage rows shown, in order
+    current: str | None = None
+    since: object = None  # PartialDate
+    time_in: str = ""
+    next: str | None = None
+    in_force: Period | None = None
+    applies_now: bool = False
+
+    @property
+    def current_label(self) -> str:
+        return str(LegislativeStageKind(self.current).label) if self.current else ""
+
+
+def state_of(file: LegislativeFile, day: date | None, now: date) -> FileState:
+    """`file` (with_related()) on `day` (None: today, `now`). Stages still to come are shown today (a known end
+    of application) but never count for the current stage; on a past day they are left out."""
+    reference = day or now
+    ordered = sorted(file.stage_list, key=lambda s: (s.date, list(LegislativeStageKind.values).index(s.stage)))
+    happened = [s for s in ordered if counts_on(s.when, reference)]
+    steps = [(s.stage, s.when) for s in happened]
+    for stage in ordered:
+        stage.to_come = stage not in happened
+    state = FileState(file, stages=ordered if day is None else happened)
+    latest = current_stage(steps)
+    if latest is not None:
+        state.current = latest[0]
+        state.since = time_in_stage(steps)
+        state.time_in = duration(state.since.start, reference)
+        state.next = next_step(steps)
+    state.in_force = in_force_period(steps if day else [(s.stage, s.when) for s in ordered])
+    if state.in_force is not None and state.in_force.start > reference:
+        state.in_force = None  # published, not yet in force
+    state.applies_now = bool(state.in_force and state.in_force.covers(reference))
+    return state
+
+
+def legal_basis(states: list[FileState], reference: date) -> list[dict]:
+    """Per key action whose files produced acts: the periods its acts applied, and the gaps between them."""
+    by_action: dict = {}
+    for state in states:
+        for key_action in state.file.key_action_list:
+            if state.in_force is not None:
+                by_action.setdefault(key_action, []).append(state.in_force)
+    return [{"key_action": key_action, "gaps": gaps(periods, reference),
+             "covered": any(p.covers(reference) for p in periods)}
+            for key_action, periods in sorted(by_action.items(), key=lambda item: item[0].code)]
+
+
+class LegislationListView(AsOfMixin, TemplateView):
+    template_name = "initiatives/public/legislation_list.html"
+
+    def get_context_data(self, **kwargs):
+        day, now = self.as_of.day, today()
+        states = [state_of(file, day, now) for file in LegislativeFile.objects.published().with_related()]
+        states = [state for state in states if state.current]
+        return super().get_context_data(states=states, legal_basis=legal_basis(states, day or now), **kwargs)
+
+
+class LegislationDetailView(AsOfMixin, TemplateView):
+    template_name = "initiatives/public/legislation_detail.html"
+
+    def get_context_data(self, slug, **kwargs):
+        reference = reference_of(slug)
+        file = LegislativeFile.objects.published().with_related().filter(reference=reference).first() if reference \
+            else None
+        if file is None:
+            raise Http404("No such legislative file")
+        day, now = self.as_of.day, today()
+        state = state_of(file, day, now)
+        chart = None
+        if state.stages:
+            from initiatives.views.public import Chart
+
+            rows = [{"label": str(LegislativeStageKind(s.stage).label), "start": s.when.start, "end": s.when.end,
+                     "when": s.when.display()} for s in state.stages]
+            periods = [(state.in_force.start, state.in_force.end)] if state.in_force else []
+            chart = Chart("chart-legislation", _g("Stages over time"),
+                          _g("One row per kind of stage, in the procedure's order; a diamond is a day, a bar a month "
+                             "or a year; the green band is the time its act applied."),
+                          charts.figure_data(charts.legislative_timeline(
+                              rows, in_force=periods, stage_order=[str(label) for label in LegislativeStageKind.labels],
+                              in_force_label=_g("act applies"), date_label=_g("dated"))))
+        return super().get_context_data(file=file, state=state, chart=chart, proposed=bool(state.current), **kwargs)
+
+
+# --- staff ------------------------------------------------------------------------------------------------------
+
+
+class StaffLegislationView(StaffRequiredMixin, TemplateView):
+    template_name = "initiatives/staff/legislation_list.html"
+
+    def get_context_data(self, **kwargs):
+        now = today()
+        states = [state_of(file, None, now) for file in LegislativeFile.objects.with_related()]
+        return super().get_context_data(states=states, **kwargs)
+
+
+class StageFormView(StaffRequiredMixin, ConflictMixin, FormView):
+    template_name = "initiatives/staff/legislative_stage_form.html"
+    form_class = LegislativeStageForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if "stage_pk" in kwargs:
+            self.stage = get_object_or_404(LegislativeStage.objects.select_related("file"), pk=kwargs["stage_pk"])
+            self.file = self.stage.file
+        else:
+            self.file = get_object_or_404(LegislativeFile, pk=kwargs["pk"])
+            self.stage = LegislativeStage(file=self.file)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.stage
+        kwargs.setdefault("initial", {})["version"] = current_version(self.stage)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        from initiatives.views.staff import history_url
+
+        return super().get_context_data(file=self.file, stage=self.stage,
+                                        history_url=history_url(self.stage) if self.stage.pk else None, **kwargs)
+
+    def form_valid(self, form):
+        _stage, refused = self.write_or_refuse(form, lambda: services.save_legislative_stage(
+            form.instance, user=self.request.user, citations=form.cleaned_data["sources"],
+            reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
+        if refused:
+            return refused
+        messages.success(self.request, _g("Stage saved."))
+        return HttpResponseRedirect(reverse("initiatives:staff_legislation"))
