@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
@@ -27,6 +28,7 @@ from initiatives.choices import (
     NotificationStatus,
     Stage,
 )
+from initiatives.dates import PartialDate, Precision
 
 INK, MUTED, TINT, LINE = "#1b1b1b", "#4a4a4a", "#eef1f6", "#c9ced6"
 FONT = {"family": 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif', "size": 13,
@@ -67,7 +69,10 @@ def _figure(traces: list[dict], *, height: int, **layout) -> go.Figure:
     base = {
         "template": go.layout.Template(), "font": FONT, "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
         "height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "hoverlabel": {"font": FONT},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0, "traceorder": "normal"},
+        # The legend sits at the foot of the figure itself, not at a fraction of the plot's height below the
+        # plot: plotly then makes room for it under the axis labels, whatever the chart's height.
+        "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
+                   "traceorder": "normal"},
     }
     # Not validated here, per request (it costs more than everything else on a page): tests/test_charts.py
     # rebuilds every figure with validation, so a misspelt property still fails the suite.
@@ -94,18 +99,27 @@ def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:
 
 
 def timeline(rows, events, *, period_start: date, period_end: date, today: date, labels: dict[str, str],
-             height_per_row: int = 34) -> go.Figure:
+             label_width: int = 34, narrow_label_width: int = 20) -> go.Figure:
     """A Gantt-style timeline of the key actions.
 
     `rows` comes from aggregates.timeline_rows; `events` from aggregates.event_frame. The strategy period
     is shaded, a dashed line marks today; for each action an open diamond marks the end of the period its
-    deadline names, a filled circle its delivery (coloured by status), and a line between them the
-    slippage (or, for an action not delivered, the time since the deadline passed). Small grey crosses
-    are the dated events. `labels`: "deadline", "delivered", "events", "today", "period"."""
+    deadline names, a marker of its status its delivery, and a line between them the slippage (or, for an
+    action not delivered, the time since the deadline passed). An action with no delivery date (not delivered
+    yet, or delivered on a day the sources do not give) has its status marker in a column of its own at the
+    right, so that every row shows its state. Small grey crosses are the dated events. Row labels wrap, never
+    cut. `labels`: "deadline", "delivered", "events", "today", "period", "no_date"."""
     traces = []
     records = rows.to_dict("records")
-    names = {row["id"]: f"{row['initiative']}/{row['code']} {_short(row['short_title'])}" for row in records}
+    names = {row["id"]: _wrap(f"{row['initiative']}/{row['code']} {row['short_title']}", label_width)
+             for row in records}
     order = list(names.values())
+    start = date(period_start.year - 1, 1, 1)
+    known = events[events["key_action_id"].isin(names.keys())]
+    latest = [today, period_end] + list(known["date"]) + [d for d in rows["delivered"] if _value(d) is not None]
+    end = max(latest) + timedelta(days=120)
+    lane = end + timedelta(days=300)  # the column of the actions with no delivery date
+    axis_end = lane + timedelta(days=300)
     for status in KeyActionStatus:
         mine = [row for row in records if row["status"] == status.value]
         if not mine:
@@ -113,63 +127,122 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
         xs, ys = [], []
         for row in mine:
             deadline_end, delivered = _value(row["deadline_end"]), _value(row["delivered"])
-            end = delivered if delivered is not None else (today if deadline_end else None)
-            if deadline_end is not None and end is not None and end > deadline_end:
-                xs += [deadline_end.isoformat(), end.isoformat(), None]
+            end_of_bar = delivered if delivered is not None else (today if deadline_end else None)
+            if deadline_end is not None and end_of_bar is not None and end_of_bar > deadline_end:
+                xs += [deadline_end.isoformat(), end_of_bar.isoformat(), None]
                 ys += [names[row["id"]], names[row["id"]], None]
-        colour = look("key_action", status.value).colour
-        delivered = [row for row in mine if _value(row["delivered"]) is not None]
-        if xs:  # the legend names the status once: on its delay bars, or else on its delivery markers
+        status_look = look("key_action", status.value)
+        if xs:
             traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
-                           "line": {"color": colour, "width": 6}, "name": legend_name("key_action", status.value),
-                           "legendgroup": status.value, "hoverinfo": "skip", "showlegend": not delivered})
-        if not delivered:
-            continue
+                           "line": {"color": status_look.colour, "width": 6}, "legendgroup": status.value,
+                           "name": legend_name("key_action", status.value), "hoverinfo": "skip",
+                           "showlegend": False})
+        dated = [row for row in mine if _value(row["delivered"]) is not None]
+        undated = [row for row in mine if _value(row["delivered"]) is None]
+        marker = {"color": status_look.colour, "size": 13, "symbol": KEY_ACTION_MARKERS.get(status.value, "circle"),
+                  "line": {"color": INK, "width": 1.5}}
+        # the legend names each status once, on its markers (every status present has some)
         traces.append({
-            "type": "scatter", "x": [row["delivered"].isoformat() for row in delivered],
-            "y": [names[row["id"]] for row in delivered], "mode": "markers",
-            "name": legend_name("key_action", status.value), "legendgroup": status.value,
-            "marker": {"color": colour, "size": 13, "symbol": "circle", "line": {"color": INK, "width": 1.5}},
-            "hovertemplate": "%{y}<br>" + labels["delivered"] + ": %{x}<extra></extra>"})
-    dated = rows[rows["deadline_end"].notna()]
+            "type": "scatter", "mode": "markers", "name": legend_name("key_action", status.value),
+            "legendgroup": status.value, "marker": marker,
+            "x": [row["delivered"].isoformat() for row in dated] + [lane.isoformat()] * len(undated),
+            "y": [names[row["id"]] for row in dated + undated],
+            "customdata": [f"{status.label}, {labels['delivered']} {_when(row['delivered'], row['date_precision'])}"
+                           for row in dated] + [f"{status.label}, {labels['no_date']}"] * len(undated),
+            "hovertemplate": "%{y}<br>%{customdata}<extra></extra>"})
+    deadlined = [row for row in records if _value(row["deadline_end"]) is not None]
     traces.append({
-        "type": "scatter", "x": [d.isoformat() for d in dated["deadline_end"]], "y": [names[i] for i in dated["id"]],
-        "mode": "markers", "name": "◇ " + labels["deadline"],
+        "type": "scatter", "x": [row["deadline_end"].isoformat() for row in deadlined],
+        "y": [names[row["id"]] for row in deadlined], "mode": "markers", "name": "◇ " + labels["deadline"],
+        "customdata": [_when(row["deadline"], row["deadline_precision"]) for row in deadlined],
         "marker": {"color": "#ffffff", "size": 13, "symbol": "diamond", "line": {"color": INK, "width": 2}},
-        "hovertemplate": "%{y}<br>" + labels["deadline"] + ": %{x}<extra></extra>"})
-    known = events[events["key_action_id"].isin(names.keys())]
+        "hovertemplate": "%{y}<br>" + labels["deadline"] + ": %{customdata}<extra></extra>"})
     if not known.empty:
         traces.append({
             "type": "scatter", "x": [d.isoformat() for d in known["date"]],
             "y": [names[i] for i in known["key_action_id"]], "mode": "markers", "name": "× " + labels["events"],
-            "text": [_short(t, 80) for t in known["description"]],
+            "customdata": [[_when(d, p), _short(t, 80)] for d, p, t in
+                           zip(known["date"], known["date_precision"], known["description"], strict=True)],
             "marker": {"color": MUTED, "size": 7, "symbol": "x-thin", "line": {"color": MUTED, "width": 1.5}},
-            "hovertemplate": "%{x}: %{text}<extra></extra>"})
-    start = date(period_start.year - 1, 1, 1)
-    latest = [today, period_end] + list(known["date"]) + [d for d in rows["delivered"] if d is not None]
-    end = max(latest) + timedelta(days=180)
+            "hovertemplate": "%{customdata[0]}: %{customdata[1]}<extra></extra>"})
     shapes = [
         {"type": "rect", "xref": "x", "yref": "paper", "x0": period_start.isoformat(), "x1": period_end.isoformat(),
          "y0": 0, "y1": 1, "fillcolor": TINT, "line": {"width": 0}, "layer": "below"},
         {"type": "line", "xref": "x", "yref": "paper", "x0": today.isoformat(), "x1": today.isoformat(), "y0": 0,
          "y1": 1, "line": {"color": INK, "width": 1.5, "dash": "dash"}},
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": (lane - timedelta(days=200)).isoformat(),
+         "x1": axis_end.isoformat(), "y0": 0, "y1": 1, "fillcolor": "#f6f6f6", "line": {"color": LINE, "width": 1},
+         "layer": "below"},
     ]
     today_note = {"x": today.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": labels["today"],
                   "showarrow": False, "xanchor": "right", "yanchor": "bottom", "yshift": 16,
                   "font": {"size": 12, "color": INK}}  # a line above the period's note, so that they never overlap
     period_note = {"x": period_start.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": labels["period"],
                    "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": MUTED}}
-    # On a phone (js/charts.js applies `meta.narrow` below 640 px) rows are named by their code only.
-    narrow = {"yaxis": {"tickmode": "array", "tickvals": order,
-                        "ticktext": [f"{row['initiative']}/{row['code']}" for row in records]},
-              "xaxis": {"dtick": "M24", "tickformat": "%Y"}, "annotations": [today_note]}
-    return _figure(traces, height=140 + height_per_row * max(len(order), 1), meta={"narrow": narrow},
-                   margin={"l": 10, "r": 10, "t": 44, "b": 10}, shapes=shapes, annotations=[today_note, period_note],
-                   xaxis={"type": "date", "range": [start.isoformat(), end.isoformat()], "gridcolor": LINE,
-                          "automargin": True},
-                   # a fixed range keeps a row for an action with nothing dated (it shows as an empty row)
+    lane_note = {"x": lane.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": _wrap(labels["no_date"], 10),
+                 "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"size": 11, "color": MUTED}}
+    wide_rows = max((name.count("<br>") + 1 for name in order), default=1)
+    narrow_names = [_wrap(f"{row['initiative']}/{row['code']} {row['short_title']}", narrow_label_width)
+                    for row in records]
+    narrow_rows = max((name.count("<br>") + 1 for name in narrow_names), default=1)
+    # On a phone (js/charts.js applies `meta.narrow` below 640 px) labels wrap narrower, rows grow to fit them.
+    narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
+              "xaxis": _year_tick_array(start.year, end.year, most=4),
+              "height": 150 + _row_height(narrow_rows) * max(len(order), 1), "annotations": [today_note, lane_note]}
+    return _figure(traces, height=150 + _row_height(wide_rows) * max(len(order), 1), meta={"narrow": narrow},
+                   margin={"l": 10, "r": 10, "t": 50, "b": 10}, shapes=shapes,
+                   annotations=[today_note, period_note, lane_note],
+                   xaxis={"type": "date", "range": [start.isoformat(), axis_end.isoformat()], "gridcolor": LINE,
+                          "automargin": True, **_year_tick_array(start.year, end.year)},
+                   # a fixed range keeps a row for every action
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "range": [len(order) - 0.5, -0.5], "automargin": True})
+
+
+# Timeline markers: the shape says the status too, not the colour alone.
+KEY_ACTION_MARKERS = {
+    KeyActionStatus.NOT_STARTED: "circle-open", KeyActionStatus.IN_PROGRESS: "circle",
+    KeyActionStatus.DELIVERED: "circle", KeyActionStatus.DELIVERED_LATE: "circle-dot",
+    KeyActionStatus.PARTIALLY_DELIVERED: "circle", KeyActionStatus.STALLED: "square",
+    KeyActionStatus.SUPERSEDED: "triangle-up", KeyActionStatus.UNKNOWN: "circle-open",
+}
+
+
+def _row_height(lines: int) -> int:
+    return max(34, 16 * lines + 10)
+
+
+def _wrap(text: str, width: int) -> str:
+    """The text in lines of at most `width` characters (a longer word keeps its line), joined by <br>."""
+    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False)) or ""
+
+
+def _year_tick_array(first: int, last: int, *, most: int = 9) -> dict:
+    """Year ticks from `first` to `last` only (the axis may run further, into the column of undated actions)."""
+    step = year_step(first, last, most=most)
+    years = range(first - first % step, last + 1, step)
+    return {"tickmode": "array", "tickvals": [f"{y}-01-01" for y in years], "ticktext": [str(y) for y in years]}
+
+
+def year_step(first: int, last: int, *, most: int = 9) -> int:
+    """The step in whole years between two year ticks: at most `most` ticks from `first` to `last`, and never
+    less than a year, so that an axis labelled by year never repeats one."""
+    span = max(last - first, 0) + 1
+    return next((step for step in (1, 2, 5, 10, 20, 50) if math.ceil(span / step) <= most), 100)
+
+
+def _year_ticks(first: int, last: int, *, most: int = 9) -> dict:
+    """Date-axis ticks on 1 January, every `year_step` years, labelled by the year alone."""
+    step = year_step(first, last, most=most)
+    return {"dtick": f"M{12 * step}", "tick0": f"{first - first % step}-01-01", "tickformat": "%Y"}
+
+
+def _when(value, precision) -> str:
+    """A date as the reader sees it everywhere else: to its precision ("January 2014", "2020")."""
+    value = _value(value)
+    if value is None:
+        return ""
+    return PartialDate.from_parts(value, _value(precision) or Precision.DAY).display()
 
 
 def _value(value):
@@ -227,14 +300,19 @@ def letters_by_year_bar(letters, *, labels: dict[str, str]) -> go.Figure:
     """Bars: Member States reached by letters of formal notice (first or additional) per year."""
     colour = look("stage", Stage.LETTER_OF_FORMAL_NOTICE).colour
     reached = [int(n) for n in letters["member_states"]]
+    years = [int(y) for y in letters["year"]]
     trace = {
-        "type": "bar", "x": [str(y) for y in letters["year"]], "y": reached, "text": reached,
+        "type": "bar", "x": years, "y": reached, "text": reached,
         "textposition": "outside", "customdata": [", ".join(codes) for codes in letters["codes"]],
         "marker": {"color": colour, "line": {"color": INK, "width": 1}}, "name": labels["member_states"],
         "hovertemplate": "%{x}: %{y} " + labels["member_states"] + "<br>%{customdata}<extra></extra>"}
     top = max(reached + [1])
     return _figure([trace], height=320, showlegend=False,
-                   xaxis={"type": "category", "title": {"text": labels["year"]}, "automargin": True},
+                   # a linear axis of years, so that a year without letters shows as a gap, not vanishes
+                   xaxis={"type": "linear", "title": {"text": labels["year"]}, "automargin": True,
+                          "range": [min(years) - 0.6, max(years) + 0.6], "tick0": min(years),
+                          "dtick": year_step(min(years), max(years), most=12), "tickformat": "d",
+                          "showgrid": False},
                    yaxis={"title": {"text": labels["member_states"]}, "range": [0, top * 1.2], "gridcolor": LINE,
                           "automargin": True})
 
@@ -276,14 +354,16 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
             "y": [procedure_names[p] for p in mine["procedure_id"]], "mode": "markers+text",
             "text": [stage_look.symbol] * len(mine), "textposition": "top center", "cliponaxis": False,
             "name": legend_name("stage", value),
+            "customdata": [_when(d, p) for d, p in zip(mine["date"], mine["date_precision"], strict=True)],
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},
-            "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{x}<extra></extra>"})
+            "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{customdata}"
+                             "<extra></extra>"})
     xaxis = {"type": "date", "gridcolor": LINE, "automargin": True}
     if len(dated):  # at least a year either side, so that one decision does not zoom the axis to milliseconds
         first, last = min(dated["date"]), max(dated["date"])
         xaxis.update(range=[date(first.year - 1, 7, 1).isoformat(), date(last.year + 1, 7, 1).isoformat()],
-                     tickformat="%Y")
+                     **_year_ticks(first.year - 1, last.year + 1))
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
                    xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -214,6 +214,11 @@ class ChangesFeed(Feed):
     feed_type = Atom1Feed
     author_name = gettext_lazy("EU CSA Strategy Tracker")
     item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):  # a feed only reads
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
         return Scope(_host(request))

@@ -64,8 +64,8 @@ def test_timeline_marks_deadline_delivery_today_and_the_strategy_period():
     events = pd.DataFrame([(1, date(2021, 9, 1), "month", "report", "Study published")],
                           columns=aggregates.EVENT_COLUMNS)
     fig = charts.timeline(rows, events, period_start=date(2020, 7, 24), period_end=date(2025, 12, 31),
-                          today=date(2026, 1, 1), labels={k: k for k in
-                                                          ("deadline", "delivered", "events", "today", "period")})
+                          today=date(2026, 1, 1),
+                          labels={k: k for k in ("deadline", "delivered", "events", "today", "period", "no_date")})
     xs = [(trace.name, trace.mode, list(trace.x)) for trace in fig.data]
     assert ("◇ deadline", "markers", ["2020-12-31"]) in xs
     assert ("◉ delivered late", "markers", ["2021-09-01"]) in xs
@@ -115,3 +115,65 @@ def test_letters_bar_and_procedure_timeline_build_from_frames():
                              columns=aggregates.DECISION_COLUMNS)
     fig = charts.procedure_timeline(decisions, procedure_names={7: "unknown (non-communication)"}, date_label="on")
     assert [list(trace.x) for trace in fig.data] == [["2014-01-01"]]  # undated decisions are left out
+
+
+def timeline_of(*actions, events=None):
+    columns = {"id": 0, "initiative": 1, "initiative_title": "t", "code": "1", "short_title": "Action",
+               "status": "in_progress", "is_context_commitment": False, "deadline": None, "deadline_precision": "",
+               "date": None, "date_precision": "day"}
+    frame = pd.DataFrame([{**columns, **action} for action in actions])
+    rows = aggregates.timeline_rows(frame, date(2026, 11, 30))
+    events = events if events is not None else pd.DataFrame([], columns=aggregates.EVENT_COLUMNS)
+    return charts.timeline(rows, events, period_start=date(2020, 7, 24), period_end=date(2025, 12, 31),
+                           today=date(2026, 11, 30), labels={k: k for k in ("deadline", "delivered", "events", "today",
+                                                                            "period", "no_date")})
+
+
+def test_every_key_action_on_the_timeline_shows_its_state_even_with_no_date():
+    fig = timeline_of({"id": 4, "code": "4", "status": "delivered"},
+                      {"id": 2, "code": "2a", "status": "partially_delivered"},
+                      {"id": 1, "code": "1", "status": "in_progress"},
+                      {"id": 8, "code": "8", "status": "unknown"})
+    shown = {}
+    for trace in fig.data:
+        if trace.mode == "markers" and trace.name[0] in "●◑◐?":
+            for y, text in zip(trace.y, trace.customdata, strict=True):
+                shown[y.split(" ")[0]] = text
+    assert shown == {"1/4": "delivered, no_date", "1/2a": "partially delivered, no_date",
+                     "1/1": "in progress, no_date", "1/8": "unknown, no_date"}
+
+
+def test_timeline_labels_wrap_and_are_never_cut():
+    title = "EU Internet Forum expert process on detection in end-to-end encrypted communications"
+    fig = timeline_of({"id": 7, "code": "7", "short_title": title})
+    [label] = fig.layout.yaxis.categoryarray
+    assert "…" not in label and label.replace("<br>", " ") == "1/7 " + title
+    assert all(len(line) <= 34 for line in label.split("<br>"))
+    narrow = fig.layout.meta["narrow"]["yaxis"]["ticktext"][0]
+    assert narrow.replace("<br>", " ") == "1/7 " + title  # the title on a phone too, not just the code
+
+
+def test_hover_text_keeps_the_precision_of_the_date():
+    fig = timeline_of({"id": 3, "code": "3", "status": "delivered_late", "deadline": date(2020, 1, 1),
+                       "deadline_precision": "year", "date": date(2021, 9, 1), "date_precision": "month"})
+    texts = [str(item) for trace in fig.data for item in (trace.customdata if trace.customdata is not None else [])]
+    assert "delivered late, delivered September 2021" in texts
+    assert "2020" in texts  # the deadline, to the year it names
+    decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
+                               "month")], columns=aggregates.DECISION_COLUMNS)
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "EL"}, date_label="dated")
+    assert list(fig.data[0].customdata) == ["January 2014"]
+
+
+@pytest.mark.parametrize(("first", "last"), [(2018, 2020), (2013, 2026), (1990, 2026), (2019, 2019)])
+def test_a_year_axis_never_repeats_a_year(first, last):
+    step = charts.year_step(first, last)
+    assert step >= 1 and -(-(last - first + 1) // step) <= 9
+
+
+def test_letters_by_year_are_on_a_linear_axis_that_shows_the_gap_years():
+    letters = pd.DataFrame([{"year": y, "first_letters": 1, "additional_letters": 0, "member_states": 1,
+                             "codes": ["AT"]} for y in (2014, 2019, 2022, 2023)])
+    fig = charts.letters_by_year_bar(letters, labels={"member_states": "Member States", "year": "year"})
+    assert fig.layout.xaxis.type == "linear" and fig.layout.xaxis.dtick == 1
+    assert list(fig.data[0].x) == [2014, 2019, 2022, 2023]

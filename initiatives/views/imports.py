@@ -25,6 +25,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import FormView
 
 from initiatives import exports
@@ -205,6 +206,7 @@ class LiaisonImportView(ImportView):
                  "export": reverse("initiatives:liaison_import_export")}]
 
 
+@require_safe
 def staff_export(request, kind):
     """The current published data of one kind, in its import format (CSV; ?format=xlsx or json)."""
     if not request.user.is_authenticated:
@@ -236,6 +238,7 @@ def staff_export(request, kind):
     return exports.response(dataset, fmt, kind)
 
 
+@require_safe
 def liaison_export(request):
     """The liaison's own draft reports in the liaison import format: fill it in and upload it again."""
     if not request.user.is_authenticated:

@@ -6,6 +6,7 @@ workspace; an object outside a liaison's Member State answers 404, "to prevent i
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _g
 
@@ -33,6 +34,16 @@ class LiaisonScopeMixin:
         if self.member_state is None or kwargs.get("code") != self.member_state.code:
             raise Http404("No such workspace")
         return super().dispatch(request, *args, **kwargs)
+
+
+class BoundedPaginator(Paginator):
+    """A table's paginator for a page size read from the URL (`?per_page=`): kept between 1 and MAX_PER_PAGE,
+    so a negative, zero or huge size shows a sensible page instead of failing."""
+
+    MAX_PER_PAGE = 500
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        super().__init__(object_list, min(max(int(per_page), 1), self.MAX_PER_PAGE), *args, **kwargs)
 
 
 class ConflictMixin:

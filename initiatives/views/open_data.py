@@ -6,6 +6,7 @@ Public, published data only; the addresses are stable (/open-data/eu-csa-strateg
 import json
 
 from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from initiatives import exports, open_data
@@ -16,6 +17,7 @@ def _site(request) -> str:
 
 
 class OpenDataView(TemplateView):
+    http_method_names = ["get", "head"]  # the open data only reads
     template_name = "initiatives/open_data/index.html"
 
     def get_context_data(self, **kwargs):
@@ -23,18 +25,21 @@ class OpenDataView(TemplateView):
                                         zip_name=open_data.ZIP_NAME, **kwargs)
 
 
+@require_safe
 def download_zip(request):
     reply = HttpResponse(open_data.build_zip(site_url=_site(request)), content_type="application/zip")
     reply["Content-Disposition"] = f'attachment; filename="{open_data.ZIP_NAME}"'
     return reply
 
 
+@require_safe
 def datapackage(request):
     descriptor = open_data.descriptor(open_data.tables(), site_url=_site(request))
     return HttpResponse(json.dumps(descriptor, indent=2, ensure_ascii=False),
                         content_type="application/json; charset=utf-8")
 
 
+@require_safe
 def table_csv(request, name):
     table = open_data.table(name)
     if table is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
@@ -27,16 +27,17 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from initiatives import aggregates, charts, exports
-from initiatives.as_of import counted_q, counts_on
+from initiatives import aggregates, charts, exports, state
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
     EXTRA_LOOK,
     KEY_ACTION_STATUS_LOOK,
     NOTIFICATION_LOOK,
+    PROCEDURE_STATE_LOOK,
     PROCEDURE_TYPE_DEFINITIONS,
     STAGE_LOOK,
+    ProcedureState,
     Stage,
 )
 from initiatives.dates import PartialDate
@@ -52,13 +53,15 @@ from initiatives.models import (
     LegalAct,
     MemberState,
     NationalMeasure,
+    RegisterCopy,
     Source,
     Strategy,
     TranspositionReport,
 )
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
-from initiatives.views.as_of import AsOfMixin, action_on, event_dates
+from initiatives.views.as_of import AsOfMixin
+from initiatives.views.mixins import BoundedPaginator
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
 TOPOJSON_FOLDER = "initiatives/vendor/geo/"
@@ -145,12 +148,10 @@ def latest_changes(limit: int = 8):
 
 
 def frames_on(day):
-    """Key actions, events, procedures and decisions as they stood on `day` (None: now)."""
-    events = aggregates.event_frame()
-    actions = aggregates.key_actions_on(aggregates.key_action_frame(), events, day)
-    decisions = aggregates.dated_on(aggregates.decision_frame(), day)
-    procedures = aggregates.procedures_on(aggregates.procedure_frame(), decisions, day)
-    return actions, aggregates.dated_on(events, day), procedures, decisions
+    """Key actions, events, procedures and decisions as they stood on `day` (None: now): the state engine
+    (initiatives/state.py) decides each, in SQL."""
+    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day), aggregates.procedure_frame(day),
+            aggregates.decision_frame(day))
 
 
 class OverviewView(AsOfMixin, TemplateView):
@@ -198,6 +199,8 @@ class OverviewView(AsOfMixin, TemplateView):
                        if not bound],
             open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
             procedure_count=len(procedures), letters=aggregates.records(letters),
+            procedure_basis=state.basis(day).describe(),
+            unknown_procedures=int((procedures["state"] == ProcedureState.UNKNOWN).sum()),
             verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
                       "procedures": aggregates.verification(procedures)},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
@@ -208,7 +211,7 @@ def timeline_chart(rows, events, strategy, now, *, past=False):
     return charts.timeline(
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
         labels={"deadline": _g("end of the deadline's period"), "delivered": _g("delivered"),
-                "events": _g("dated event"),
+                "events": _g("dated event"), "no_date": _g("no delivery date"),
                 "today": PartialDate(now).display() if past else _g("today"),
                 "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
                                                                      "end": strategy.period_end}})
@@ -223,15 +226,17 @@ def sources_list():
     return Prefetch("sources", queryset=Source.objects.order_by("citation"), to_attr="source_list")
 
 
-def initiatives_with_actions(*, details=True):
-    """Initiatives with their key actions (`action_list`) and, with `details`, each action's sources and
-    events (`event_list`) with theirs; without, only the number of events (`event_count`)."""
-    actions = KeyAction.objects.published()
+def initiatives_with_actions(*, details=True, day=None):
+    """Initiatives with their key actions (`action_list`) as they stood on `day` (the state engine's `status_on`,
+    `delivered_on`, `progress_on`) and, with `details`, each action's sources and events (`event_list`) with
+    theirs; without, only the number of events (`event_count`). Only events that had happened by `day` count."""
+    actions = state.key_actions(day)
+    published = state.dated(KeyActionEvent.objects.published(), day)
     if details:
-        events = KeyActionEvent.objects.published().prefetch_related(sources_list()).order_by("date", "id")
+        events = published.prefetch_related(sources_list()).order_by("date", "id")
         actions = actions.prefetch_related(sources_list(), Prefetch("events", queryset=events, to_attr="event_list"))
     else:
-        actions = actions.annotate(event_count=Count("events", filter=Q(events__in=KeyActionEvent.objects.published())))
+        actions = actions.annotate(event_count=Count("events", filter=Q(events__in=published)))
     return Initiative.objects.published().select_related("strategy").prefetch_related(
         Prefetch("key_actions", queryset=actions, to_attr="action_list"))
 
@@ -243,17 +248,11 @@ def with_slippage(initiatives, now):
     return initiatives
 
 
-def initiatives_on(initiatives, day, dates):
-    """Key actions (and, where loaded, their events) of `initiatives` as they stood on `day`."""
-    if day is None:
-        return initiatives
+def initiatives_on(initiatives):
+    """Show each key action of `initiatives` with the values the state engine gave it for the day."""
     for initiative in initiatives:
         for action in initiative.action_list:
-            action_on(action, dates.get(action.pk, []), day)
-            if hasattr(action, "event_list"):
-                action.event_list = [e for e in action.event_list if counts_on(e.when, day)]
-            else:
-                action.event_count = sum(1 for when in dates.get(action.pk, []) if counts_on(when, day))
+            state.show_key_action_on(action)
     return initiatives
 
 
@@ -261,10 +260,8 @@ class InitiativeListView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/initiative_list.html"
 
     def get_context_data(self, **kwargs):
-        day = self.as_of.day
-        initiatives = list(initiatives_with_actions(details=False))
-        dates = event_dates(KeyAction.objects.published()) if day else {}
-        initiatives = with_slippage(initiatives_on(initiatives, day, dates), self.as_of.reference_day)
+        initiatives = list(initiatives_with_actions(details=False, day=self.as_of.day))
+        initiatives = with_slippage(initiatives_on(initiatives), self.as_of.reference_day)
         return super().get_context_data(initiatives=initiatives, strategy=Strategy.objects.first(), **kwargs)
 
 
@@ -272,14 +269,10 @@ class InitiativeDetailView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/initiative_detail.html"
 
     def get_context_data(self, number, **kwargs):
-        initiative = initiatives_with_actions().filter(number=number).first()
+        initiative = initiatives_with_actions(day=self.as_of.day).filter(number=number).first()
         if initiative is None:
             raise Http404("No such initiative")
-        day = self.as_of.day
-        if day:
-            dates = {action.pk: [e.when for e in action.event_list if e.when] for action in initiative.action_list}
-            initiatives_on([initiative], day, dates)
-        with_slippage([initiative], self.as_of.reference_day)
+        with_slippage(initiatives_on([initiative]), self.as_of.reference_day)
         return super().get_context_data(initiative=initiative, **kwargs)
 
 
@@ -293,31 +286,20 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
     table_pagination = False
 
     def get_queryset(self):
-        return KeyAction.objects.published().select_related("initiative__strategy")
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        filterset.day = self.as_of.day
-        return filterset
+        """The key actions as they stood on the day (`status_on` ...: the state engine); the status filter
+        filters on that status, in SQL."""
+        return state.key_actions(self.as_of.day).select_related("initiative__strategy")
 
     def get_table_data(self):
-        """As of a past day: the actions as they stood then (statuses are computed, so the status filter
-        is applied here rather than in SQL)."""
-        day = self.as_of.day
-        if day is None:
-            return super().get_table_data()
-        dates = aggregates.event_dates(self.events)  # the chart's events: no second query
-        actions = [action_on(action, dates.get(action.pk, []), day) for action in self.object_list]
-        wanted = self.filterset.form.cleaned_data.get("status") if self.filterset.is_valid() else None
-        return [action for action in actions if not wanted or action.status == wanted]
+        return [state.show_key_action_on(action) for action in super().get_table_data()]
 
     def get_table_kwargs(self):
         return {"today": self.as_of.reference_day}
 
     @cached_property
     def events(self):
-        """The published events of the chosen key actions: for the chart, and on a past day for the table."""
-        return aggregates.event_frame(self.object_list)
+        """The published events of the chosen key actions that had happened by the day, for the chart."""
+        return aggregates.event_frame(self.object_list, day=self.as_of.day)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -325,9 +307,7 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
         day, now = self.as_of.day, self.as_of.reference_day
         chosen = self.object_list
         events = self.events
-        actions = aggregates.key_actions_on(aggregates.key_action_frame(chosen), events, day)
-        if day and self.filterset.is_valid() and self.filterset.form.cleaned_data.get("status"):
-            actions = actions[actions["status"] == self.filterset.form.cleaned_data["status"]]
+        actions = aggregates.key_action_frame(chosen, day=day)
         rows = aggregates.timeline_rows(actions, now)
         chart = None
         if strategy is not None and len(rows):
@@ -337,8 +317,7 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
                 "chart-timeline", heading,
                 _g("One row per key action: the open diamond is the end of the period its deadline names, the "
                    "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
-                charts.figure_data(timeline_chart(rows, aggregates.dated_on(events, day), strategy, now,
-                                                  past=bool(day))))
+                charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         context.update(strategy=strategy, chart=chart, today=now)
         return context
 
@@ -358,11 +337,9 @@ class MemberStateListView(AsOfMixin, TemplateView):
         measure = form.chosen
         day = self.as_of.day
         member_states = aggregates.member_state_frame()
-        decisions = aggregates.dated_on(aggregates.decision_frame(), day)
         summary = aggregates.member_state_summary(
-            member_states, aggregates.procedures_on(aggregates.procedure_frame(), decisions, day), decisions,
-            aggregates.dated_on(aggregates.assessment_frame(), day),
-            aggregates.dated_on(aggregates.report_frame(), day))
+            member_states, aggregates.procedure_frame(day), aggregates.decision_frame(day),
+            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day))
         articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
         rows = aggregates.records(summary)
         for row in rows:
@@ -414,22 +391,21 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         day = self.as_of.day
         member_state = get_object_or_404(MemberState.objects.select_related("bound_source"), code=code)
         articles = list(Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number"))
-        reports = {r.article_id: r for r in TranspositionReport.objects.published().filter(
-            member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())
-            if day is None or counts_on(r.when, day)}
-        assessments = {a.article_id: a for a in Assessment.objects.published().filter(
-            member_state=member_state).prefetch_related(sources_list()) if day is None or counts_on(a.when, day)}
+        reports = {r.article_id: r for r in state.dated(TranspositionReport.objects.published(), day).filter(
+            member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())}
+        assessments = {a.article_id: a for a in state.dated(Assessment.objects.published(), day).filter(
+            member_state=member_state).prefetch_related(sources_list())}
         rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk)}
                 for article in articles]
-        decisions = Decision.objects.order_by("position").prefetch_related(sources_list())
-        procedures = procedures_on(
-            InfringementProcedure.objects.published().filter(member_state=member_state).with_state()
+        decisions = state.decisions(day).order_by("position").prefetch_related(sources_list())
+        procedures = list(
+            state.procedures(day, InfringementProcedure.objects.published().filter(member_state=member_state))
             .select_related("legal_act").order_by("id")
             .prefetch_related(sources_list(), Prefetch("articles", to_attr="article_list"),
-                              Prefetch("decisions", queryset=decisions, to_attr="decision_list")), day)
+                              Prefetch("decisions", queryset=decisions, to_attr="decision_list")))
         chart = None
         if procedures:
-            frame = aggregates.dated_on(aggregates.decision_frame(member_state.code), day)
+            frame = aggregates.decision_frame(day, member_state.code)
             names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
             chart = Chart(
                 "chart-procedures", _g("Decisions over time"),
@@ -438,34 +414,14 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
                                                              date_label=_g("dated"))))
         now = self.as_of.reference_day
         for procedure in procedures:
-            first = next((d for d in procedure.decision_list if d.date), None)
-            closure = next((d for d in procedure.decision_list if d.stage == Stage.CLOSED), None)
-            end = (closure.date if closure else None) if procedure.is_closed else now
-            procedure.time_open = duration(first.date if first else None, end)
+            procedure.state_line = state.describe_state(procedure)
+            procedure.closure_when = state.closure_when(procedure)
+            procedure.time_open = duration(procedure.first_date, state.time_open_end(procedure, now))
             procedure.name = procedure_name(procedure)
         measures = NationalMeasure.objects.filter(member_state=member_state)
         return super().get_context_data(
             member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
             reported=len(reports), assessed=len(assessments), **directive_with_deadline(now), **kwargs)
-
-
-def procedures_on(procedures, day) -> list:
-    """Procedures (with `decision_list`) as they stood on `day`: only the decisions taken by then, the state
-    recomputed from them (as in as_of.procedure_state_on), procedures not yet opened left out."""
-    procedures = list(procedures)
-    if day is None:
-        return procedures
-    shown = []
-    for procedure in procedures:
-        procedure.decision_list = [d for d in procedure.decision_list if counts_on(d.when, day)]
-        if not procedure.decision_list:
-            continue
-        latest = procedure.decision_list[-1]
-        procedure.is_closed = any(d.stage == Stage.CLOSED for d in procedure.decision_list)
-        procedure.latest_stage, procedure.latest_date = latest.stage, latest.date
-        procedure.latest_precision = latest.date_precision
-        shown.append(procedure)
-    return shown
 
 
 def directive_with_deadline(reference_day) -> dict:
@@ -504,9 +460,8 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
         chosen = filterset.qs if not filterset.is_bound or filterset.is_valid() else articles.none()
         article_frame = aggregates.article_frame(chosen)
         member_states = aggregates.member_state_frame()
-        matrix = aggregates.article_matrix(member_states, article_frame,
-                                          aggregates.dated_on(aggregates.report_frame(), day),
-                                          aggregates.dated_on(aggregates.assessment_frame(), day))
+        matrix = aggregates.article_matrix(member_states, article_frame, aggregates.report_frame(day=day),
+                                          aggregates.assessment_frame(day=day))
         chart, grid, counts = None, [], []
         if len(article_frame):
             chart = Chart(
@@ -552,30 +507,23 @@ def matrix_summary(matrix, measure) -> str:
 
 
 def register_queryset(day=None):
-    """Published procedures with their state and the date of their first decision and closure (on `day`:
-    only the decisions taken by then, and only the procedures opened by then)."""
-    decisions = Decision.objects.filter(procedure=OuterRef("pk"))
-    if day is not None:
-        decisions = decisions.filter(counted_q(day))
-    first = decisions.filter(date__isnull=False).order_by("position")
-    closure = decisions.filter(stage=Stage.CLOSED)
-    return (InfringementProcedure.objects.published().with_state(day).select_related("member_state")
-            .annotate(first_date=Subquery(first.values("date")[:1]),
-                      first_precision=Subquery(first.values("date_precision")[:1]),
-                      closed_date=Subquery(closure.values("date")[:1]),
-                      has_closure=Exists(closure)))
+    """Published procedures as they stood on `day` (the state engine: state, first and latest decision,
+    closure, last listing in the Commission's register)."""
+    return state.procedures(day).select_related("member_state")
 
 
 EXPORT_HEADERS = ["member_state_code", "member_state", "infr_number", "type", "latest_stage", "latest_date",
-                  "open", "opened", "closed_on", "last_verified"]
+                  "state", "opened", "closed_earliest", "closed_latest", "last_listed", "last_verified"]
 
 
 def register_rows(procedures):
     for p in procedures:
+        closed = p.state == ProcedureState.CLOSED
         yield [p.member_state.code, p.member_state.name, p.infr_number, p.type, p.latest_stage,
-               PartialDate.from_parts(p.latest_date, p.latest_precision), "no" if p.is_closed else "yes",
+               PartialDate.from_parts(p.latest_date, p.latest_precision, p.latest_date_latest), p.state,
                PartialDate.from_parts(p.first_date, p.first_precision),
-               p.closed_date if p.is_closed else None, p.last_verified]
+               p.closed_earliest if closed else None, p.closed_latest if closed else None, p.last_listed,
+               p.last_verified]
 
 
 class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
@@ -583,14 +531,10 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
     filterset_class = ProcedureFilter
     table_class = ProcedureTable
     table_pagination = {"per_page": 25}
+    paginator_class = BoundedPaginator  # ?per_page=-1 and the like
 
     def get_queryset(self):
         return register_queryset(self.as_of.day)
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        filterset.day = self.as_of.day
-        return filterset
 
     def get_table_kwargs(self):
         return {"today": self.as_of.reference_day}
@@ -609,7 +553,7 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letters = aggregates.letters_by_year(aggregates.dated_on(aggregates.decision_frame(), self.as_of.day))
+        letters = aggregates.letters_by_year(aggregates.decision_frame(self.as_of.day))
         chart = None
         if len(letters):
             chart = Chart(
@@ -624,7 +568,7 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
             query["format"] = fmt
             exports_links.append((fmt.upper(), "?" + query.urlencode()))
         context.update(chart=chart, letters=aggregates.records(letters), export_links=exports_links,
-                       today=self.as_of.reference_day)
+                       today=self.as_of.reference_day, procedure_basis=state.basis(self.as_of.day).describe())
         return context
 
 
@@ -649,13 +593,13 @@ class AboutView(AsOfMixin, TemplateView):
         day = self.as_of.day
         actions = aggregates.key_action_frame()
         procedures, decisions = aggregates.procedure_frame(), aggregates.decision_frame()
-        decisions_on = aggregates.dated_on(decisions, day)
-        procedures_on_day = aggregates.procedures_on(procedures, decisions_on, day)
-        letters = aggregates.letters_by_year(decisions_on)
+        procedures_on_day = aggregates.procedure_frame(day) if day else procedures
+        letters = aggregates.letters_by_year(aggregates.decision_frame(day) if day else decisions)
         changes = latest_changes(limit=1)
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
             stages=definitions("stage", STAGE_LOOK),
+            procedure_states=definitions("procedure_state", PROCEDURE_STATE_LOOK),
             notifications=definitions("notification", NOTIFICATION_LOOK),
             assessments=definitions("assessment", ASSESSMENT_LOOK),
             extras=[{"label": EXTRA_LABELS[key], "look": look_} for key, look_ in EXTRA_LOOK.items()],
@@ -665,6 +609,10 @@ class AboutView(AsOfMixin, TemplateView):
             letters=aggregates.records(letters),
             procedure_count=len(procedures), procedure_count_on=len(procedures_on_day),
             open_count=len(aggregates.open_procedures(procedures_on_day)),
+            closed_count=int((procedures_on_day["state"] == ProcedureState.CLOSED).sum()),
+            unknown_count=int((procedures_on_day["state"] == ProcedureState.UNKNOWN).sum()),
+            register_copies=list(RegisterCopy.objects.order_by("taken_on")),
+            procedure_basis=state.basis(day).describe(),
             unknown_numbers=int(procedures["infr_number"].isna().sum()),
             undated_decisions=int(decisions["date"].isna().sum()), decision_count=len(decisions),
             unknown_status=int(actions["status"].eq("unknown").sum()),

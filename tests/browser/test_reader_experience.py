@@ -1,0 +1,75 @@
+"""Issue 14, in Chromium: charts that read right, pages that fit a phone, the map that opens a Member State."""
+
+from datetime import date
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def open_page(page, path, width=1280):
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(path)
+    assert response.status == 200, f"{path} answered {response.status}"
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def chart(page, selector):
+    page.wait_for_selector(f"{selector}.chart-drawn .main-svg", state="attached", timeout=10_000)
+    return page.locator(selector)
+
+
+def tick_labels(page, selector, axis="x"):
+    return page.locator(f"{selector} .{axis}tick text").evaluate_all("nodes => nodes.map(n => n.textContent)")
+
+
+def boxes_overlap(a, b) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+def add_reasoned_opinion_for_germany():
+    from initiatives.models import Decision, InfringementProcedure
+
+    procedure = InfringementProcedure.objects.filter(member_state__code="DE").first()
+    last = procedure.decisions.order_by("-position").first()
+    Decision.objects.create(procedure=procedure, position=last.position + 1, stage="reasoned_opinion",
+                            date=date(2020, 2, 1), date_precision="month")
+
+
+def test_germanys_decisions_over_time_never_repeats_a_year_on_its_axis(page):
+    open_page(page, "/member-states/DE/")
+    chart(page, "#chart-procedures")
+    years = tick_labels(page, "#chart-procedures")
+    assert years, "the axis has year labels"
+    assert len(years) == len(set(years)), f"repeated ticks: {years}"
+
+
+def test_after_a_decision_is_added_the_legend_stays_clear_of_the_year_labels(page):
+    add_reasoned_opinion_for_germany()
+    open_page(page, "/member-states/DE/")
+    chart(page, "#chart-procedures")
+    legend = page.locator("#chart-procedures .legend").bounding_box()
+    assert legend is not None, "two stages: the legend shows"
+    for tick in page.locator("#chart-procedures .xtick text").all():
+        assert not boxes_overlap(legend, tick.bounding_box()), f"the legend covers the year {tick.text_content()}"
+
+
+def test_hovering_a_decision_known_to_the_month_names_the_month_not_a_day(page):
+    open_page(page, "/member-states/EL/")
+    chart(page, "#chart-procedures")
+    point = page.locator("#chart-procedures .scatterlayer .point").first
+    point.hover(force=True)
+    hover = page.locator("#chart-procedures .hoverlayer").text_content()
+    assert "January 2014" in hover, hover
+    assert "Jan 1, 2014" not in hover
+
+
+def test_letters_by_year_show_the_years_without_letters(page):
+    open_page(page, "/infringements/")
+    chart(page, "#chart-letters")
+    years = tick_labels(page, "#chart-letters")
+    assert {"2015", "2016", "2017", "2018"} <= set(years), years
+    assert len(years) == len(set(years))
+
