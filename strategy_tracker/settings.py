@@ -107,6 +107,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or "0"),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write transactions take SQLite's write lock when they begin, and a second one waits for it (up to
+    # `timeout` seconds): it then reads the first one's save and is refused with the 409, instead of both
+    # reading and the second failing with "database is locked" (a 500) when it tries to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 10})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis (Django's built-in RedisCache) when REDIS_URL is set, shared by every gunicorn worker;
