@@ -15,14 +15,14 @@ from datetime import date
 
 import pandas as pd
 
-from initiatives.as_of import counts_on, key_action_status_on, latest_counted_start
 from initiatives.choices import (
     STAGE_RANK,
     AssessmentStatus,
     KeyActionStatus,
+    ProcedureState,
     Stage,
 )
-from initiatives.dates import PartialDate, Precision
+from initiatives.dates import PartialDate
 
 # The least favourable assessment first: a Member State's map colour is its worst assessed article.
 ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
@@ -40,10 +40,10 @@ KEY_ACTION_COLUMNS = ["id", "initiative", "initiative_title", "code", "short_tit
                       "last_verified"]
 EVENT_COLUMNS = ["key_action_id", "date", "date_precision", "kind", "description"]
 MEMBER_STATE_COLUMNS = ["code", "name", "iso_alpha3", "bound"]
-PROCEDURE_COLUMNS = ["id", "member_state", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
-                     "latest_precision", "last_verified"]
+PROCEDURE_COLUMNS = ["id", "member_state", "infr_number", "type", "state", "latest_stage", "latest_date",
+                     "latest_precision", "last_verified", "last_listed"]
 DECISION_COLUMNS = ["procedure_id", "member_state", "type", "infr_number", "position", "stage", "date",
-                    "date_precision"]
+                    "date_precision", "date_latest"]
 ARTICLE_COLUMNS = ["id", "number", "title", "group"]
 STATUS_COLUMNS = ["member_state", "article_id", "status"]
 DATED_STATUS_COLUMNS = [*STATUS_COLUMNS, "date", "date_precision"]
@@ -56,22 +56,26 @@ def _frame(rows, columns) -> pd.DataFrame:
 # --- reading the database: one query each ------------------------------------------------------------------
 
 
-def key_action_frame(queryset=None) -> pd.DataFrame:
-    """One row per published key action (and context commitment) of `queryset` (default: all)."""
+def key_action_frame(queryset=None, day: date | None = None) -> pd.DataFrame:
+    """One row per published key action (and context commitment) of `queryset` (default: all), with its status
+    and delivery date as they were on `day` (the state engine computes them: initiatives/state.py)."""
+    from initiatives import state
     from initiatives.models import KeyAction
 
     queryset = KeyAction.objects.published() if queryset is None else queryset
-    rows = queryset.order_by("initiative__number", "is_context_commitment", "code").values_list(
-        "id", "initiative__number", "initiative__title", "code", "short_title", "status", "is_context_commitment",
-        "deadline", "deadline_precision", "date", "date_precision", "last_verified")
+    rows = state.key_actions(day, queryset).order_by("initiative__number", "is_context_commitment", "code").values_list(
+        "id", "initiative__number", "initiative__title", "code", "short_title", "status_on", "is_context_commitment",
+        "deadline", "deadline_precision", "delivery_on", "delivery_precision_on", "last_verified")
     return _frame(rows, KEY_ACTION_COLUMNS)
 
 
-def event_frame(key_actions=None) -> pd.DataFrame:
-    """One row per published event, of the key actions in `key_actions` (a queryset) if given."""
+def event_frame(key_actions=None, day: date | None = None) -> pd.DataFrame:
+    """One row per published event that had happened by `day`, of the key actions in `key_actions` (a queryset)
+    if given."""
+    from initiatives import state
     from initiatives.models import KeyActionEvent
 
-    events = KeyActionEvent.objects.published()
+    events = state.dated(KeyActionEvent.objects.published(), day)
     if key_actions is not None:
         events = events.filter(key_action__in=key_actions)
     rows = events.order_by("date", "id").values_list("key_action_id", "date", "date_precision", "kind",
@@ -87,28 +91,35 @@ def member_state_frame() -> pd.DataFrame:
     return _frame(rows, MEMBER_STATE_COLUMNS)
 
 
-def procedure_frame() -> pd.DataFrame:
-    """One row per published procedure with its state (one query: `with_state()` annotates it)."""
+def procedure_frame(day: date | None = None, member_state_code: str | None = None) -> pd.DataFrame:
+    """One row per published procedure as it stood on `day` (None: now), with its state (one query: the state
+    engine, initiatives/state.py, annotates it)."""
+    from initiatives import state
     from initiatives.models import InfringementProcedure
 
-    rows = InfringementProcedure.objects.published().with_state().order_by("member_state__protocol_order", "id") \
-        .values_list("id", "member_state__code", "infr_number", "type", "is_closed", "latest_stage", "latest_date",
-                     "latest_precision", "last_verified")
+    procedures = InfringementProcedure.objects.published()
+    if member_state_code is not None:
+        procedures = procedures.filter(member_state__code=member_state_code)
+    rows = state.procedures(day, procedures).order_by("member_state__protocol_order", "id").values_list(
+        "id", "member_state__code", "infr_number", "type", "state", "latest_stage", "latest_date",
+        "latest_precision", "last_verified", "last_listed")
     frame = _frame(rows, PROCEDURE_COLUMNS)
-    frame["is_closed"] = frame["is_closed"].astype(bool)
+    frame["is_closed"] = frame["state"].eq(ProcedureState.CLOSED)
     return frame
 
 
-def decision_frame(member_state_code: str | None = None) -> pd.DataFrame:
-    """One row per decision of the published procedures (of one Member State if given)."""
+def decision_frame(day: date | None = None, member_state_code: str | None = None) -> pd.DataFrame:
+    """One row per decision of the published procedures (of one Member State if given) that counts on `day`."""
+    from initiatives import state
     from initiatives.models import Decision, InfringementProcedure
 
     procedures = InfringementProcedure.objects.published()
     if member_state_code is not None:
         procedures = procedures.filter(member_state__code=member_state_code)
-    rows = Decision.objects.filter(procedure__in=procedures).order_by("procedure_id", "position").values_list(
+    decisions = state.decisions(day, Decision.objects.filter(procedure__in=procedures))
+    rows = decisions.order_by("procedure_id", "position").values_list(
         "procedure_id", "procedure__member_state__code", "procedure__type", "procedure__infr_number", "position",
-        "stage", "date", "date_precision")
+        "stage", "date", "date_precision", "date_latest")
     return _frame(rows, DECISION_COLUMNS)
 
 
@@ -121,22 +132,24 @@ def article_frame(articles=None) -> pd.DataFrame:
     return _frame(articles.order_by("number").values_list("id", "number", "title", "group"), ARTICLE_COLUMNS)
 
 
-def report_frame(member_state_code: str | None = None) -> pd.DataFrame:
-    """What each Member State reports it notified, per article: published reports only."""
+def report_frame(member_state_code: str | None = None, day: date | None = None) -> pd.DataFrame:
+    """What each Member State reports it notified, per article: published reports only, as of `day`."""
+    from initiatives import state
     from initiatives.models import TranspositionReport
 
-    reports = TranspositionReport.objects.published()
+    reports = state.dated(TranspositionReport.objects.published(), day)
     if member_state_code is not None:
         reports = reports.filter(member_state__code=member_state_code)
     return _frame(reports.order_by().values_list("member_state__code", "article_id", "status", "date",
                                                  "date_precision"), DATED_STATUS_COLUMNS)
 
 
-def assessment_frame(member_state_code: str | None = None) -> pd.DataFrame:
+def assessment_frame(member_state_code: str | None = None, day: date | None = None) -> pd.DataFrame:
     """The Commission's assessment per Member State and article: published assessments only."""
+    from initiatives import state
     from initiatives.models import Assessment
 
-    assessments = Assessment.objects.published()
+    assessments = state.dated(Assessment.objects.published(), day)
     if member_state_code is not None:
         assessments = assessments.filter(member_state__code=member_state_code)
     return _frame(assessments.order_by().values_list("member_state__code", "article_id", "status", "date",
@@ -204,76 +217,6 @@ def timeline_rows(actions: pd.DataFrame, today: date) -> pd.DataFrame:
     return out
 
 
-# --- as of a past day (the rules are in as_of.py) -------------------------------------------------------------
-
-
-def _when(value, precision) -> PartialDate | None:
-    return None if _missing(value) else PartialDate.from_parts(value, precision or "day")
-
-
-def dated_on(frame: pd.DataFrame, day: date | None, *, date_column: str = "date",
-             precision_column: str = "date_precision") -> pd.DataFrame:
-    """The rows of `frame` that had happened by `day` (all rows when `day` is None, the present).
-
-    A row with no date is not placed in time: it is left out of every past day."""
-    if day is None:
-        return frame
-    # Stored dates are the first day of their period: one cutoff per precision, as in SQL (as_of.counted_q).
-    cutoffs = {precision: latest_counted_start(day, precision) for precision in Precision.values}
-    keep = [not _missing(value) and value <= cutoffs[precision or Precision.DAY]
-            for value, precision in zip(frame[date_column], frame[precision_column], strict=True)]
-    return frame[pd.Series(keep, index=frame.index, dtype=bool)]
-
-
-def procedures_on(procedures: pd.DataFrame, decisions: pd.DataFrame, day: date | None) -> pd.DataFrame:
-    """The procedures as they stood on `day`, from their decisions taken by then (`decisions` already
-    through `dated_on`): procedures not yet opened are left out; state and latest decision recomputed."""
-    if day is None:
-        return procedures
-    taken = decisions.sort_values(["procedure_id", "position"], kind="stable")
-    latest = taken.drop_duplicates("procedure_id", keep="last").set_index("procedure_id")
-    closed = set(taken.loc[taken["stage"] == Stage.CLOSED, "procedure_id"])
-    out = procedures[procedures["id"].isin(latest.index)].copy()
-    out["is_closed"] = out["id"].isin(closed).astype(bool)
-    for column, source in (("latest_stage", "stage"), ("latest_date", "date"),
-                           ("latest_precision", "date_precision")):
-        out[column] = out["id"].map(latest[source].to_dict())
-    return out
-
-
-def event_dates(events: pd.DataFrame) -> dict[int, list[PartialDate]]:
-    """The dates of the dated events of `events` (as event_frame gives them), per key action id."""
-    dates: dict[int, list[PartialDate]] = {}
-    for key_action, value, precision in zip(events["key_action_id"], events["date"], events["date_precision"],
-                                            strict=True):
-        when = _when(value, precision)
-        if when is not None:
-            dates.setdefault(key_action, []).append(when)
-    return dates
-
-
-def key_actions_on(actions: pd.DataFrame, events: pd.DataFrame, day: date | None) -> pd.DataFrame:
-    """Key actions with the status they had on `day` and their delivery date only if it had come by then
-    (`events`: all published events, as event_frame gives them)."""
-    if day is None:
-        return actions
-    dates = event_dates(events)
-    out = actions.copy()
-    statuses, delivered_dates, delivered_precisions = [], [], []
-    for row in actions.itertuples(index=False):
-        delivered = _when(row.date, row.date_precision)
-        statuses.append(key_action_status_on(
-            recorded=row.status, deadline=_when(row.deadline, row.deadline_precision), delivered=delivered,
-            events=dates.get(row.id, []), day=day))
-        came = delivered is not None and counts_on(delivered, day)
-        delivered_dates.append(row.date if came else None)
-        delivered_precisions.append(row.date_precision if came else "")
-    out["status"] = statuses
-    out["date"] = pd.Series(delivered_dates, index=out.index, dtype=object)
-    out["date_precision"] = delivered_precisions
-    return out
-
-
 def verification(frame: pd.DataFrame) -> dict:
     """How many of the records behind a figure staff have verified, and the oldest and newest such day."""
     days = [value for value in frame["last_verified"] if not _missing(value)]
@@ -282,8 +225,8 @@ def verification(frame: pd.DataFrame) -> dict:
 
 
 def open_procedures(procedures: pd.DataFrame) -> pd.DataFrame:
-    """Procedures with no recorded closure (the tracker's definition of "open")."""
-    return procedures[~procedures["is_closed"]]
+    """The procedures open on the frame's day (the state engine decides it: initiatives/state.py)."""
+    return procedures[procedures["state"] == ProcedureState.OPEN]
 
 
 def letters_by_year(decisions: pd.DataFrame) -> pd.DataFrame:
@@ -325,9 +268,8 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
 
     `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
     or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD. Grouped once per frame, not filtered per Member State."""
-    counts = procedures.groupby("member_state")["is_closed"].agg(["size", "sum"])
-    procedure_count = counts["size"].to_dict()
-    closed_count = counts["sum"].to_dict()
+    procedure_count = procedures["member_state"].value_counts().to_dict()
+    open_count = open_procedures(procedures)["member_state"].value_counts().to_dict()
     furthest = {code: furthest_stage(group) for code, group in decisions.groupby("member_state")["stage"]}
     dated = decisions[decisions["date"].notna()].sort_values(["date", "position"], kind="stable")
     latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
@@ -348,7 +290,7 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
             "furthest_rank": STAGE_RANK[Stage(stage)] if stage else (0 if ms.bound else -1),
             "assessment_rank": (len(ASSESSMENT_SEVERITY) - ASSESSMENT_SEVERITY.index(AssessmentStatus(status))
                                 if status else (0 if ms.bound else -1)),
-            "procedures": total, "open_procedures": total - int(closed_count.get(ms.code, 0)),
+            "procedures": total, "open_procedures": int(open_count.get(ms.code, 0)),
             "furthest_stage": stage,
             "latest_date": last.date if last is not None else None,
             "latest_precision": last.date_precision if last is not None else None,

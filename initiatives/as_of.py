@@ -4,22 +4,18 @@ Rules, used the same way everywhere (and stated on the methodology page):
 - A decision or event counts on a day once its whole period has passed: a letter dated "January 2014"
   counts from 31 January 2014 on; one dated 27 January 2014 counts from that day on.
 - A decision or event with no known date is not placed in time: it counts for the present state only.
-- A key action's status on a day is its recorded status if the day is on or after its latest dated
-  event (the research data gives the status at the latest event); before that, it is "delivered" (or
-  "delivered late") once its delivery date has passed, "in progress" once any event has, and "not
-  started" before its first event.
+- What follows from these rules for procedures, decisions, key actions, reports and assessments is computed
+  in SQL by the state engine, initiatives/state.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils.translation import gettext as _g
 
-from initiatives.choices import KeyActionStatus
 from initiatives.dates import PartialDate, Precision
 
 
@@ -28,23 +24,6 @@ def counts_on(when: PartialDate | None, day: date | None) -> bool:
     if day is None:
         return True
     return when is not None and when.end <= day
-
-
-def key_action_status_on(*, recorded: str, deadline: PartialDate | None, delivered: PartialDate | None,
-                         events: Sequence[PartialDate], day: date | None) -> str:
-    """The status a key action had on `day` (None: the recorded, present status)."""
-    if day is None or not events:
-        return recorded
-    latest = max(events, key=lambda when: when.end)
-    if latest.end <= day:
-        return recorded
-    if delivered is not None and counts_on(delivered, day):
-        if deadline is not None and delivered.start > deadline.end:
-            return KeyActionStatus.DELIVERED_LATE
-        return KeyActionStatus.DELIVERED
-    if any(counts_on(when, day) for when in events):
-        return KeyActionStatus.IN_PROGRESS
-    return KeyActionStatus.NOT_STARTED
 
 
 # --- the same rule in SQL, and the `?as_of=` parameter of the public pages ------------------------------------

@@ -6,7 +6,7 @@ form invalid: FilterView then shows an empty, explained result instead of failin
 """
 
 from django import forms
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters import (
     ChoiceFilter,
@@ -15,11 +15,10 @@ from django_filters import (
     ModelChoiceFilter,
 )
 
-from initiatives.as_of import counted_q
-from initiatives.choices import ArticleGroup, KeyActionStatus, ProcedureType, Stage
+from initiatives import state as state_engine
+from initiatives.choices import ArticleGroup, KeyActionStatus, ProcedureState, ProcedureType, Stage
 from initiatives.models import Article, Decision, InfringementProcedure, Initiative, KeyAction, MemberState
 
-OPEN, CLOSED = "open", "closed"
 KEY_ACTION, CONTEXT = "key_action", "context"
 
 
@@ -28,7 +27,8 @@ class YearFilter(Filter):
 
 
 class ProcedureFilter(FilterSet):
-    """The infringement register. "Open" means that no closure is recorded for the procedure."""
+    """The infringement register, on procedures annotated by the state engine (state.procedures(day)): the
+    filters read its annotations, so they hold on any day without knowing it."""
 
     member_state = ModelChoiceFilter(
         label=_("Member State"), field_name="member_state", to_field_name="code",
@@ -36,31 +36,21 @@ class ProcedureFilter(FilterSet):
     type = ChoiceFilter(label=_("Type"), choices=ProcedureType.choices, empty_label=_("All types"))
     stage = ChoiceFilter(label=_("Latest stage"), choices=Stage.choices, method="filter_latest_stage",
                          empty_label=_("All stages"))
-    state = ChoiceFilter(label=_("Open or closed"), choices=[(OPEN, _("open (no closure recorded)")),
-                                                             (CLOSED, _("closed"))],
-                         method="filter_state", empty_label=_("Open and closed"))
+    state = ChoiceFilter(label=_("State"), choices=ProcedureState.choices, field_name="state",
+                         empty_label=_("Open, closed and unknown"))
     year = YearFilter(label=_("Year of a decision"), method="filter_year", min_value=1990, max_value=2100)
 
     class Meta:
         model = InfringementProcedure
         fields = ["member_state", "type", "stage", "state", "year"]
 
-    day = None  # set by a page shown as of a past day: only the decisions taken by then count
-
-    def decisions(self):
-        decisions = Decision.objects.filter(procedure=OuterRef("pk"))
-        return decisions if self.day is None else decisions.filter(counted_q(self.day))
-
     def filter_latest_stage(self, queryset, name, value):
-        latest = self.decisions().order_by("-position").values("stage")[:1]
-        return queryset.alias(filter_latest_stage=Subquery(latest)).filter(filter_latest_stage=value)
-
-    def filter_state(self, queryset, name, value):
-        closure = Exists(self.decisions().filter(stage=Stage.CLOSED))
-        return queryset.filter(closure if value == CLOSED else ~closure)
+        return queryset.filter(latest_stage=value)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(Exists(self.decisions().filter(date__year=value)))
+        decisions = Decision.objects.filter(state_engine.dated_by_state_day_q(), procedure=OuterRef("pk"),
+                                            date__year=value)
+        return queryset.filter(Exists(decisions))
 
 
 class KeyActionFilter(FilterSet):
@@ -79,10 +69,9 @@ class KeyActionFilter(FilterSet):
         model = KeyAction
         fields = ["initiative", "status", "kind"]
 
-    day = None  # set by a page shown as of a past day: the status then is computed, not stored
-
     def filter_status(self, queryset, name, value):
-        return queryset if self.day is not None else queryset.filter(status=value)
+        """On the status the key action had on the day (`status_on`, from state.key_actions(day))."""
+        return queryset.filter(status_on=value)
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(is_context_commitment=(value == CONTEXT))

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives import exports
+from initiatives.choices import ProcedureState
 from initiatives.dates import PartialDate
 from initiatives.models import (
     Article,
@@ -176,14 +177,17 @@ def _assessments():
 
 
 def _procedures():
-    procedures = InfringementProcedure.objects.published().with_state().select_related(
-        "member_state", "legal_act").prefetch_related("articles", "sources").order_by(
-        "member_state__protocol_order", "id")
+    from initiatives import state
+
+    procedures = state.procedures().select_related("member_state", "legal_act").prefetch_related(
+        "articles", "sources").order_by("member_state__protocol_order", "id")
     for p in procedures:
-        latest = PartialDate.from_parts(p.latest_date, p.latest_precision)
+        latest = PartialDate.from_parts(p.latest_date, p.latest_precision, p.latest_date_latest)
+        closed = p.state == ProcedureState.CLOSED
         yield [p.pk, p.member_state.code, p.infr_number or "", p.type, p.legal_act.celex,
-               " ; ".join(str(a.number) for a in p.articles.all()), _bool(not p.is_closed), p.latest_stage or "",
-               latest or "", p.confidence, _citations(p), p.note]
+               " ; ".join(str(a.number) for a in p.articles.all()), p.state, _bool(p.state == ProcedureState.OPEN),
+               (p.closed_earliest or "") if closed else "", (p.closed_latest or "") if closed else "",
+               p.last_listed or "", p.latest_stage or "", latest or "", p.confidence, _citations(p), p.note]
 
 
 def _decisions():
@@ -323,14 +327,22 @@ def tables() -> list[Table]:
             foreign_keys=[_fk(["member_state_code"], "member_states", ["code"]),
                           _fk(["legal_act", "article"], "articles", ["legal_act", "number"])]),
         Table("infringement_procedures", _("Infringement procedures"), _(
-            "The Commission's infringement procedures. A procedure with no recorded closure is open."), [
+            "The Commission's infringement procedures, with their state from the evidence (initiatives/state.py): "
+            "open, closed (on a day or between two days) or unknown."), [
             Column("id", "integer", _("The tracker's identifier of the procedure.")),
             ms_code, Column("infr_number", "string", _("The Commission's number, e.g. INFR(2019)2136; empty when "
                                                        "unknown.")),
             Column("type", "string", _("Non-communication or non-conformity."), enum=_enum(ProcedureType)),
             celex, Column("articles", "string", _("Numbers of the articles concerned, separated by \" ; \"; empty "
                                                   "when not known.")),
-            Column("is_open", "boolean", _("false once a closure is recorded.")),
+            Column("state", "string", _("open, closed or unknown, from the evidence."), enum=_enum(ProcedureState)),
+            Column("is_open", "boolean", _("true when the state is open.")),
+            Column("closed_earliest", "date", _("The first day the closure may have happened; empty when not "
+                                                "closed or when the closing day is unknown.")),
+            Column("closed_latest", "date", _("The last day the closure may have happened (equal to "
+                                              "closed_earliest when the day is known).")),
+            Column("last_listed", "date", _("The day of the newest copy of the Commission's register that "
+                                            "listed it as active; empty when none did.")),
             Column("latest_stage", "string", _("The stage of its latest decision."), enum=_enum(Stage)),
             Column("latest_decision_date", "string", _("The date of its latest decision."), partial_date=True),
             confidence, sources, Column("note", "string", _("A note.")),

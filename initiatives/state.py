@@ -149,8 +149,8 @@ def _delivered_late() -> Q:
 
 
 def key_actions(day: date | None = None, queryset: QuerySet | None = None) -> QuerySet:
-    """Key actions of `queryset` (default: the published ones) annotated with `status_on`, `delivered_on`,
-    `delivered_precision_on` and `progress_on`: what they were on `day` (None: the recorded values).
+    """Key actions of `queryset` (default: the published ones) annotated with `status_on`, `delivery_on`,
+    `delivery_precision_on` and `progress_on`: what they were on `day` (None: the recorded values).
 
     The rule: the recorded status holds from the day its latest dated event has passed (the sources give the
     status at their latest event; a key action with no dated event keeps its recorded status). Before that
@@ -161,8 +161,8 @@ def key_actions(day: date | None = None, queryset: QuerySet | None = None) -> Qu
 
     queryset = KeyAction.objects.published() if queryset is None else queryset
     if day is None:
-        return queryset.annotate(status_on=F("status"), delivered_on=F("date"),
-                                 delivered_precision_on=F("date_precision"), progress_on=F("progress"))
+        return queryset.annotate(status_on=F("status"), delivery_on=F("date"),
+                                 delivery_precision_on=F("date_precision"), progress_on=F("progress"))
     events = KeyActionEvent.objects.published().filter(key_action=OuterRef("pk"), date__isnull=False)
     pending = Exists(events.exclude(counted_q(day)))
     delivered = counted_q(day)
@@ -176,11 +176,21 @@ def key_actions(day: date | None = None, queryset: QuerySet | None = None) -> Qu
             When(delivered, then=Value(KeyActionStatus.DELIVERED.value)),
             When(Exists(events.filter(counted_q(day))), then=Value(KeyActionStatus.IN_PROGRESS.value)),
             default=Value(KeyActionStatus.NOT_STARTED.value), output_field=CharField()),
-        delivered_on=Case(When(delivered, then=F("date")), default=None, output_field=DateField()),
-        delivered_precision_on=Case(When(delivered, then=F("date_precision")), default=Value(""),
+        delivery_on=Case(When(delivered, then=F("date")), default=None, output_field=DateField()),
+        delivery_precision_on=Case(When(delivered, then=F("date_precision")), default=Value(""),
                                     output_field=CharField()),
         progress_on=Case(When(~pending, then=F("progress")), default=None, output_field=IntegerField()),
     )
+
+
+def show_key_action_on(action):
+    """Put a key action's values for the day (annotated by `key_actions()`) where its templates, tables and
+    serializers read them. The instance is for showing only: it is never saved."""
+    if hasattr(action, "status_on"):
+        action.status = action.status_on
+        action.date, action.date_precision = action.delivery_on, action.delivery_precision_on or "day"
+        action.progress = action.progress_on
+    return action
 
 
 # --- reading one annotated procedure (or a .values() row of it) ------------------------------------------------
@@ -240,6 +250,19 @@ def describe_state(procedure) -> str:
         evidence = newest_evidence(procedure)
         return _g("open: %(evidence)s") % {"evidence": evidence.describe()} if evidence else _g("open")
     return _g("unknown: the evidence cannot say whether it was still open")
+
+
+def state_detail(procedure) -> str:
+    """What the state rests on, without the state's own word: "listed in the Commission's register on 24 April
+    2024", "between 24 August 2020 and 22 June 2021", "date unknown"."""
+    state = _get(procedure, "state")
+    if state == ProcedureState.OPEN:
+        evidence = newest_evidence(procedure)
+        return evidence.describe() if evidence else ""
+    if state == ProcedureState.CLOSED:
+        when = closure_when(procedure)
+        return when.display() if when else _g("date unknown")
+    return _g("the evidence cannot decide")
 
 
 def time_open_end(procedure, reference_day: date) -> date | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from initiatives import state as state_engine
 from initiatives.templatetags.tracker import precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
@@ -130,8 +131,7 @@ def unknown_last(field: str):
 
 
 class ProcedureTable(tables.Table):
-    """The infringement register: one row per procedure. Expects `with_state()` and the `first_date`,
-    `first_precision`, `closed_date` annotations of views.public.register_queryset()."""
+    """The infringement register: one row per procedure, annotated by the state engine (state.procedures)."""
 
     member_state = tables.Column(_("Member State"), accessor="member_state__name",
                                  order_by=("member_state__protocol_order", "id"))
@@ -139,7 +139,7 @@ class ProcedureTable(tables.Table):
     type = tables.Column(_("Type"), order_by=("type", "id"))
     latest_stage = tables.Column(_("Latest stage"), order_by=("latest_stage", "id"))
     latest_date = tables.Column(_("Latest decision"), order_by=("latest_date", "id"))
-    is_closed = tables.Column(_("Open or closed"), order_by=("is_closed", "id"))
+    state = tables.Column(_("State"), order_by=("state", "id"))
     first_date = tables.Column(_("Opened"), order_by=("first_date", "id"))
     time_open = tables.Column(_("Time open"), empty_values=(), orderable=False)
     last_verified = tables.Column(_("Last verified"), order_by=("last_verified", "id"), empty_values=())
@@ -166,16 +166,19 @@ class ProcedureTable(tables.Table):
     def render_latest_date(self, record):
         return precise_date(record.latest_date, record.latest_precision)
 
-    def render_is_closed(self, value):
-        return _g("closed") if value else _g("open")
+    def render_state(self, record):
+        """The state's badge and what it rests on: the newest evidence of an open procedure, the closing day or
+        interval of a closed one."""
+        return format_html('{} <span class="state-evidence">{}</span>', status_badge("procedure_state", record.state),
+                           state_engine.state_detail(record))
 
     def render_first_date(self, record):
         return precise_date(record.first_date, record.first_precision)
 
     def render_time_open(self, record):
-        start = record.first_date
-        end = record.closed_date if record.is_closed else self.today
-        return duration(start, end)
+        """Only for an open procedure, from its first dated decision to the day shown."""
+        end = state_engine.time_open_end(record, self.today)
+        return duration(record.first_date, end) if end is not None else "–"
 
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""

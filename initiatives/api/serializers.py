@@ -13,6 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from initiatives import state
+from initiatives.choices import ProcedureState
 from initiatives.dates import PartialDate, Precision
 from initiatives.models import (
     Article,
@@ -30,15 +32,19 @@ from initiatives.models import (
 )
 
 PARTIAL_DATE_SCHEMA = {
-    "type": "string", "nullable": True, "pattern": r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$", "example": "2014-01",
-    "description": "The date to its known precision: YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY; null when unknown.",
+    "type": "string", "nullable": True, "example": "2014-01",
+    "pattern": r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$",
+    "description": "The date to its known precision: YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY, or YYYY-MM-DD/YYYY-MM-DD "
+                   "for a date known only to lie between two days; null when unknown.",
 }
 PRECISION_SCHEMA = {"type": "string", "nullable": True, "enum": Precision.values,
-                    "description": "day, month, quarter or year; null when the date is unknown."}
+                    "description": "day, month, quarter, year, or between (two days); null when the date is "
+                                   "unknown."}
 
 
 def _partial(obj, date_attr: str, precision_attr: str) -> PartialDate | None:
-    return PartialDate.from_parts(getattr(obj, date_attr), getattr(obj, precision_attr) or Precision.DAY)
+    latest = getattr(obj, "date_latest", None) if date_attr == "date" else None
+    return PartialDate.from_parts(getattr(obj, date_attr), getattr(obj, precision_attr) or Precision.DAY, latest)
 
 
 @extend_schema_field(PARTIAL_DATE_SCHEMA)
@@ -111,6 +117,9 @@ class KeyActionSerializer(SourcedSerializer):
     forecast = PartialDateField("forecast", "forecast_precision")
     forecast_precision = PrecisionField("forecast", "forecast_precision")
     page = PageLinkField()
+
+    def to_representation(self, instance):
+        return super().to_representation(state.show_key_action_on(instance))
 
     class Meta:
         model = KeyAction
@@ -208,15 +217,38 @@ class ProcedureSerializer(SourcedSerializer):
     member_state = serializers.SlugRelatedField(slug_field="code", read_only=True)
     legal_act = serializers.SlugRelatedField(slug_field="celex", read_only=True)
     articles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    is_open = serializers.SerializerMethodField(help_text="False once a closure is recorded.")
+    state = serializers.ChoiceField(
+        choices=ProcedureState.choices, read_only=True,
+        help_text="open (the newest evidence shows it running), closed (a closure on a day or between two days), "
+                  "or unknown (the evidence cannot decide, e.g. on a day inside the closing interval); on the "
+                  "`as_of` day.")
+    is_open = serializers.SerializerMethodField(help_text="True when `state` is open.")
+    closed_earliest = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The first day the closure may have happened; equal to closed_latest when the day is known. "
+                  "Null when not closed (or closed on an unknown day).")
+    closed_latest = serializers.DateField(read_only=True, allow_null=True,
+                                          help_text="The last day the closure may have happened; null when not "
+                                                    "closed (or closed on an unknown day).")
+    last_listed = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="The day of the newest copy of the Commission's register (taken by the `as_of` day) that "
+                  "listed it as active; null when none did.")
     decisions = ProcedureDecisionSerializer(many=True, read_only=True)
     page = PageLinkField()
 
     class Meta:
         model = InfringementProcedure
-        fields = ["id", "member_state", "infr_number", "type", "legal_act", "articles", "is_open", "note",
-                  "last_verified", "confidence", "sources", "decisions", "page"]
+        fields = ["id", "member_state", "infr_number", "type", "legal_act", "articles", "state", "is_open",
+                  "closed_earliest", "closed_latest", "last_listed", "note", "last_verified", "confidence",
+                  "sources", "decisions", "page"]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_open(self, obj) -> bool:
-        return not any(d.stage == "closed" for d in obj.decisions.all())
+        return obj.state == ProcedureState.OPEN
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.state != ProcedureState.CLOSED:
+            data["closed_earliest"] = data["closed_latest"] = None
+        return data

@@ -1,41 +1,29 @@
 """Read-only viewsets: published data only, eager loading declared here, filters shared with the pages."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 
-from initiatives.as_of import counted_q, parse_as_of
+from initiatives import state
+from initiatives.as_of import parse_as_of
 from initiatives.models import (
     Article,
     Assessment,
-    Decision,
     InfringementProcedure,
     Initiative,
-    KeyAction,
     KeyActionEvent,
     MemberState,
     Strategy,
     TranspositionReport,
 )
-from initiatives.views.as_of import action_on, event_dates
 
 from . import filters, serializers
 from .limits import AnonymousThrottle, Pagination
-
-
-class AsOfFilterBackend(DjangoFilterBackend):
-    """The shared FilterSets count only the decisions taken by the `as_of` day, as on the pages."""
-
-    def get_filterset(self, request, queryset, view):
-        filterset = super().get_filterset(request, queryset, view)
-        if filterset is not None and hasattr(view, "as_of_day"):
-            filterset.day = view.as_of_day()
-        return filterset
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -43,7 +31,7 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
 
     pagination_class = Pagination
     throttle_classes = [AnonymousThrottle]
-    filter_backends = [AsOfFilterBackend]
+    filter_backends = [DjangoFilterBackend]
     lookup_value_regex = r"[^/]+"  # anything: a malformed id gets the API's JSON 404, not the site's HTML page
 
 
@@ -96,30 +84,10 @@ class KeyActionViewSet(AsOfMixin, ReadOnly):
     filterset_class = filters.KeyActionFilter
 
     def get_queryset(self):
-        return KeyAction.objects.published().select_related("initiative").prefetch_related("sources").order_by(
-            "initiative__number", "is_context_commitment", "code")
-
-    def filter_queryset(self, queryset):
-        """On a past day the statuses are computed, so the status filter runs here, on the computed ones."""
-        queryset = super().filter_queryset(queryset)
-        day = self.as_of_day()
-        if day is None:
-            return queryset
-        dates = event_dates(queryset)
-        actions = [action_on(action, dates.get(action.pk, []), day) for action in queryset]
-        wanted = self.request.query_params.get("status")
-        return [action for action in actions if not wanted or action.status == wanted]
-
-    def get_object(self):
-        day = self.as_of_day()
-        if day is None:
-            return super().get_object()
-        found = [action for action in self.filter_queryset(self.get_queryset())
-                 if str(action.pk) == str(self.kwargs[self.lookup_field])]
-        if not found:
-            raise NotFound()
-        self.check_object_permissions(self.request, found[0])
-        return found[0]
+        """The key actions as they stood on the `as_of` day (the state engine: status, delivery date, progress),
+        so the `status` filter and the paging run in SQL."""
+        return state.key_actions(self.as_of_day()).select_related("initiative").prefetch_related(
+            "sources").order_by("initiative__number", "is_context_commitment", "code")
 
 
 @_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.", [AS_OF])
@@ -128,9 +96,7 @@ class EventViewSet(AsOfMixin, ReadOnly):
     filterset_class = filters.EventFilter
 
     def get_queryset(self):
-        events = KeyActionEvent.objects.published()
-        if (day := self.as_of_day()) is not None:
-            events = events.filter(counted_q(day))
+        events = state.dated(KeyActionEvent.objects.published(), self.as_of_day())
         return events.select_related("key_action__initiative").prefetch_related("sources").order_by("date", "id")
 
 
@@ -183,17 +149,16 @@ class AssessmentViewSet(ReadOnly):
 
 
 @_list_and_detail("infringement procedure", "infringement procedures",
-                  "The Commission's infringement procedures with their decisions in order. A procedure with no "
-                  "recorded closure is open. With `as_of`, the procedures opened by that day with the decisions "
-                  "taken by then.", [AS_OF])
+                  "The Commission's infringement procedures with their decisions in order, and their `state` "
+                  "from the evidence: open, closed (on a day or between two days: `closed_earliest`, "
+                  "`closed_latest`) or unknown; `last_listed` is the newest copy of the Commission's register "
+                  "that listed it. Filter `state`. With `as_of`, the procedures known by that day with the "
+                  "decisions taken by then.", [AS_OF])
 class ProcedureViewSet(AsOfMixin, ReadOnly):
     def get_queryset(self):
-        procedures = InfringementProcedure.objects.published()
-        decisions = Decision.objects.all()
-        if (day := self.as_of_day()) is not None:
-            decisions = decisions.filter(counted_q(day))
-            procedures = procedures.filter(Exists(decisions.filter(procedure=OuterRef("pk"))))
-        return procedures.select_related("member_state", "legal_act").prefetch_related(
+        day = self.as_of_day()
+        decisions = state.decisions(day)
+        return state.procedures(day).select_related("member_state", "legal_act").prefetch_related(
             "articles", "sources",
             Prefetch("decisions", queryset=decisions.prefetch_related("sources").order_by("position")),
         ).order_by("member_state__protocol_order", "id")
@@ -208,9 +173,7 @@ class DecisionViewSet(AsOfMixin, ReadOnly):
     filterset_class = filters.DecisionFilter
 
     def get_queryset(self):
-        decisions = Decision.objects.all()
-        if (day := self.as_of_day()) is not None:
-            decisions = decisions.filter(counted_q(day))
+        decisions = state.decisions(self.as_of_day())
         return decisions.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
             "procedure__member_state").prefetch_related("sources").order_by(
             "procedure__member_state__protocol_order", "procedure_id", "position")

@@ -11,13 +11,11 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from initiatives.as_of import counted_q
 from initiatives.choices import STAGE_PREREQUISITES, ProcedureType, Stage
 from initiatives.dates import PartialDate, Precision
 
@@ -69,28 +67,10 @@ def sequence_errors(steps: Sequence[tuple[str, PartialDate | None]], procedure_t
 
 
 class ProcedureQuerySet(LastChangedQuerySetMixin, models.QuerySet):
+    """Where a procedure stands (open, closed, unknown) on a day is decided by initiatives/state.py alone."""
+
     def published(self):
         return self
-
-    def with_state(self, day=None):
-        """Annotate `is_closed`, `latest_stage`, `latest_date` and `latest_precision` in the same query.
-
-        With `day`, the state on that day: only the decisions taken by then count (as_of.counted_q), and
-        procedures with none are left out."""
-        decisions = Decision.objects.filter(procedure=OuterRef("pk"))
-        if day is not None:
-            decisions = decisions.filter(counted_q(day))
-        last = decisions.order_by("-position")
-        queryset = self.filter(Exists(decisions)) if day is not None else self
-        return queryset.annotate(
-            is_closed=Exists(decisions.filter(stage=Stage.CLOSED)),
-            latest_stage=Subquery(last.values("stage")[:1]),
-            latest_date=Subquery(last.values("date")[:1]),
-            latest_precision=Subquery(last.values("date_precision")[:1]),
-        )
-
-    def open(self):
-        return self.exclude(decisions__stage=Stage.CLOSED)
 
     def with_related(self):
         return self.select_related("member_state", "legal_act").prefetch_related("articles", "decisions")
@@ -100,8 +80,9 @@ class InfringementProcedure(SourcedFact):
     """An infringement procedure against one Member State about one legal act.
 
     `infr_number` is the Commission's number (INFR(2019)2136) and may be unknown. `articles` lists the
-    articles concerned when a source names them; empty means not known. Open or closed follows from the
-    decisions: a procedure with no recorded closure is shown as open.
+    articles concerned when a source names them; empty means not known. Its state (open, closed, unknown) on
+    any day follows from its evidence: its decisions and its listings in copies of the Commission's register
+    (initiatives/state.py).
     """
 
     member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="procedures",

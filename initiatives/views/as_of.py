@@ -13,9 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _g
 
-from initiatives.as_of import EARLIEST, AsOf, counts_on, key_action_status_on, parse_as_of
-from initiatives.dates import PartialDate
-from initiatives.models import KeyActionEvent
+from initiatives.as_of import EARLIEST, AsOf, parse_as_of
 
 
 def today() -> date:
@@ -66,27 +64,3 @@ def as_of_bar(request, as_of: AsOf) -> dict:
         "min": EARLIEST.isoformat(),
         "max": as_of.today.isoformat(),
     }
-
-
-def event_dates(key_actions) -> dict[int, list[PartialDate]]:
-    """The dates of the published events of `key_actions` (one query), per key action id."""
-    dates: dict[int, list[PartialDate]] = {}
-    rows = KeyActionEvent.objects.published().filter(key_action__in=key_actions, date__isnull=False)
-    for key_action_id, value, precision in rows.values_list("key_action_id", "date", "date_precision"):
-        dates.setdefault(key_action_id, []).append(PartialDate.from_parts(value, precision))
-    return dates
-
-
-def action_on(action, dates: list[PartialDate], day):
-    """Show `action` (a model instance, not saved) as it stood on `day`: its status then, its delivery
-    date only if it had come, its progress only once its latest event had (the sources give it then)."""
-    if day is None:
-        return action
-    delivered = action.delivered_on
-    action.status = key_action_status_on(recorded=action.status, deadline=action.deadline_date,
-                                         delivered=delivered, events=dates, day=day)
-    if delivered is not None and not counts_on(delivered, day):
-        action.date, action.date_precision = None, ""
-    if dates and max(when.end for when in dates) > day:
-        action.progress = None
-    return action

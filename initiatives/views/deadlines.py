@@ -18,13 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from initiatives.as_of import counted_q
-from initiatives.choices import Stage
+from initiatives import state
+from initiatives.choices import ProcedureState, Stage
 from initiatives.dates import PartialDate
 from initiatives.deadlines import DONE_STATUSES, DUE_SOON_DAYS, STAGES_WITH_REPLY, Due, key_action_due, reply_due
 from initiatives.models import Decision, InfringementProcedure, Initiative, KeyAction, MemberState
 
-from .as_of import action_on, event_dates
 from .mixins import StaffRequiredMixin
 
 OVERDUE, DUE_SOON, UNKNOWN = "overdue", "due_soon", "unknown"
@@ -56,13 +55,13 @@ def classify(due: date | None, today: date, window: int = DUE_SOON_DAYS) -> tupl
 def reply_items(procedures, today: date) -> list[Item]:
     """Replies due after the latest decision of each open procedure, when that decision asks for one.
 
-    `procedures` carry the annotations of `with_state()` plus `latest_reply_months`. A procedure whose
+    `procedures` carry the annotations of `state.procedures()` plus `latest_reply_months`. A procedure whose
     latest decision is a referral, a judgment or a closure awaits no reply: the Member State's earlier
     reply periods were overtaken by the later decision.
     """
     items = []
     for procedure in procedures:
-        if procedure.is_closed or procedure.latest_stage not in STAGES_WITH_REPLY:
+        if procedure.state != ProcedureState.OPEN or procedure.latest_stage not in STAGES_WITH_REPLY:
             continue
         decided = PartialDate.from_parts(procedure.latest_date, procedure.latest_precision)
         due = reply_due(decided, procedure.latest_reply_months)
@@ -134,24 +133,20 @@ class DeadlinesView(StaffRequiredMixin, TemplateView):
         # On a past day, only what had happened by then counts: the decisions taken and the key actions'
         # status on that day (as on the public pages with ?as_of=). A later day counts today's state.
         past = today if today < timezone.localdate() else None
-        latest = Decision.objects.filter(procedure=OuterRef("pk")).order_by("-position")
-        if past is not None:
-            latest = latest.filter(counted_q(past))
-        procedures = (InfringementProcedure.objects.with_state(past).select_related("member_state", "legal_act")
+        latest = state.decisions(past, Decision.objects.filter(procedure=OuterRef("pk"))).order_by("-position")
+        procedures = (state.procedures(past, InfringementProcedure.objects.all())
+                      .select_related("member_state", "legal_act")
                       .annotate(latest_reply_months=Subquery(latest.values("reply_months")[:1])))
         if chosen.get("member_state"):
             procedures = procedures.filter(member_state__code=chosen["member_state"])
         replies = reply_items(procedures, today)  # query: open procedures with their latest decision
 
-        actions = KeyAction.objects.select_related("initiative")
-        if past is None:
-            actions = actions.exclude(status__in=DONE_STATUSES)
+        actions = state.key_actions(past, KeyAction.objects.select_related("initiative")).exclude(
+            status_on__in=DONE_STATUSES)
         if chosen.get("initiative"):
             actions = actions.filter(initiative__number=chosen["initiative"])
-        if past is not None:  # query: the dates of the key actions' events
-            dates = event_dates(actions)
-            actions = [action_on(action, dates.get(action.pk, []), past) for action in actions]
-        due_actions = key_action_items(actions, today)  # query: unfinished key actions with their initiative
+        # query: unfinished key actions (as they stood on the day) with their initiative
+        due_actions = key_action_items([state.show_key_action_on(action) for action in actions], today)
 
         order = {state.pk: state.protocol_order for state in member_states}
         context.update(

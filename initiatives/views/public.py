@@ -61,6 +61,7 @@ from initiatives.models import (
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
+from initiatives.views.legislation import attach_outcomes
 from initiatives.views.mixins import BoundedPaginator
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
@@ -228,7 +229,7 @@ def sources_list():
 
 def initiatives_with_actions(*, details=True, day=None):
     """Initiatives with their key actions (`action_list`) as they stood on `day` (the state engine's `status_on`,
-    `delivered_on`, `progress_on`) and, with `details`, each action's sources and events (`event_list`) with
+    `delivery_on`, `progress_on`) and, with `details`, each action's sources and events (`event_list`) with
     theirs; without, only the number of events (`event_count`). Only events that had happened by `day` count."""
     actions = state.key_actions(day)
     published = state.dated(KeyActionEvent.objects.published(), day)
@@ -273,6 +274,7 @@ class InitiativeDetailView(AsOfMixin, TemplateView):
         if initiative is None:
             raise Http404("No such initiative")
         with_slippage(initiatives_on([initiative]), self.as_of.reference_day)
+        attach_outcomes(initiative.action_list, self.as_of.day)
         return super().get_context_data(initiative=initiative, **kwargs)
 
 
@@ -414,6 +416,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
                                                              date_label=_g("dated"))))
         now = self.as_of.reference_day
         for procedure in procedures:
+            procedure.state_label = ProcedureState(procedure.state).label
             procedure.state_line = state.describe_state(procedure)
             procedure.closure_when = state.closure_when(procedure)
             procedure.time_open = duration(procedure.first_date, state.time_open_end(procedure, now))
