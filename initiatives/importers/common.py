@@ -1,4 +1,5 @@
-"""Small pieces every importer shares: reading a confidence, a date, a list of sources; an upsert."""
+"""Small pieces every importer shares: reading a confidence, a date, a list of sources; an upsert; and the
+one rule that says whether loading the shipped data may change a record (`loader_may_change`)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,82 @@ from .tabular import ImportResult, Row
 # The history reason recorded on every row an import writes ("import of infringements.csv"); set by
 # `initiatives.importers.run_import` for the length of one import.
 CHANGE_REASON: ContextVar[str] = ContextVar("import_change_reason", default="")
+# The history reason of every write `load_real_data` makes (set as CHANGE_REASON for the whole load). It is
+# also how the loader recognises its own writes, so it is a fixed marker, not a translated sentence.
+LOADER_REASON = "load_real_data: shipped data"
 # 03/04/2014, 3.4.2014, 04-03-2014: day and month cannot be told apart.
 AMBIGUOUS_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+def loading_shipped_data() -> bool:
+    """True while `load_real_data` runs (importers.real_data.load_all), as opposed to a person's upload."""
+    return CHANGE_REASON.get() == LOADER_REASON
+
+
+def _loader_entry(entry) -> bool:
+    """A history row written by the loader: no user, and the loader's reason (or none: loads made before the
+    reason existed). Every other write has a user (the forms, the admin, uploads) or another reason (the
+    `import` command)."""
+    return entry.history_user_id is None and (entry.history_change_reason or "") in ("", LOADER_REASON)
+
+
+def person_entry(instance):
+    """The newest history row of `instance` if a person wrote it (the loader may not change the record);
+    None if the loader may."""
+    history = getattr(type(instance), "history", None)
+    if history is None or instance.pk is None:
+        return None
+    newest = (history.model.objects.filter(id=instance.pk).select_related("history_user")
+              .order_by("-history_id").first())
+    return None if newest is None or _loader_entry(newest) else newest
+
+
+def loader_may_change(instance) -> bool:
+    """May loading the shipped data change this record? The one rule, for every importer the loader runs.
+
+    Yes when the record's newest history entry was written by the loader, or when it has no history (never
+    touched by a person; models without history are the loader's alone). No when a person (a form, the
+    admin, an upload) changed it after the loader last wrote it: the shipped data is a starting point, and a
+    person's edit wins. An importer uses it like this, while `loading_shipped_data()` is true:
+
+        if not created and differences and not loader_may_change(instance):
+            result.conflict(describe_conflict(label, instance, differences))  # keep the edit, list it
+        else:
+            ... save, with CHANGE_REASON as the history reason ...
+
+    `upsert` applies it by itself; an importer that saves records another way calls it before each save,
+    and `deleted_by_person` before re-creating a record the shipped data has and the database has not.
+    """
+    return person_entry(instance) is None
+
+
+def deleted_by_person(model: type[models.Model], **lookup):
+    """The history row of a person's deletion of the record `lookup` finds in `model`'s history (fields as
+    stored in the history: an import key, a natural key), when that deletion is the record's last entry;
+    else None. The loader does not bring back what a person removed."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return None
+    newest = history.model.objects.filter(**lookup).select_related("history_user").order_by("-history_id").first()
+    if newest is None or newest.history_type != "-" or _loader_entry(newest):
+        return None
+    return newest
+
+
+def describe_conflict(what: str, entry, differences: dict[str, tuple]) -> str:
+    """'key action 2/2b ...: kept the edit by staff on 2026-11-30 (status: shipped “in_progress”, kept
+    “delivered_late”)'. `differences` maps a field name to (shipped value, kept value)."""
+    who = entry.history_user.get_username() if entry.history_user else _("a person")
+    def shown(value) -> str:
+        if value in (None, ""):
+            return "—"
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    details = "; ".join(_("%(field)s: shipped “%(shipped)s”, kept “%(kept)s”") % {
+        "field": field, "shipped": shown(shipped), "kept": shown(kept)}
+        for field, (shipped, kept) in differences.items())
+    return _("%(what)s: kept the edit by %(who)s on %(day)s (%(details)s)") % {
+        "what": what, "who": who, "day": entry.history_date.date().isoformat(), "details": details}
 
 
 def read_member_state(row: Row, member_states: dict, result: ImportResult):
@@ -79,28 +154,54 @@ def read_sources(row: Row, column: str, result: ImportResult) -> list[str] | Non
 
 
 def upsert(model: type[models.Model], lookup: dict, values: dict, result: ImportResult, *,
-           citations: list[str] | None = None, label: str = "") -> models.Model:
-    """Create or update one row by its natural key; count it as created, updated or unchanged."""
+           citations: list[str] | None = None, label: str = "") -> models.Model | None:
+    """Create or update one row by its natural key; count it as created, updated or unchanged.
+
+    While the shipped data loads, a record a person changed since the loader wrote it is left as it is
+    and each difference is listed as a conflict (`loader_may_change`); a record a person deleted is not
+    created again (then None is returned).
+    """
     instance = model.objects.filter(**lookup).first()
     created = instance is None
-    changed = []
+    loading = loading_shipped_data()
+    if created and loading:
+        gone = deleted_by_person(model, **lookup)
+        if gone is not None:
+            result.unchanged += 1
+            result.conflict(_("%(what)s: not loaded again, deleted by %(who)s on %(day)s") % {
+                "what": label or ", ".join(f"{k}={v}" for k, v in lookup.items()),
+                "who": gone.history_user.get_username() if gone.history_user else _("a person"),
+                "day": gone.history_date.date().isoformat()})
+            return None
+    changed = [] if created else [name for name, value in values.items() if getattr(instance, name) != value]
+    wanted = None
+    if citations is not None:
+        wanted = {Source.objects.get_or_create_from_citation(c).pk for c in citations}
+    sources_differ = (not created and wanted is not None
+                      and set(instance.sources.values_list("pk", flat=True)) != wanted)
+    if loading and (changed or sources_differ):
+        entry = person_entry(instance)
+        if entry is not None:
+            differences = {name: (values[name], getattr(instance, name)) for name in changed}
+            if sources_differ:
+                differences["sources"] = (" ; ".join(citations), " ; ".join(
+                    instance.sources.order_by("citation").values_list("citation", flat=True)))
+            result.unchanged += 1
+            result.conflict(describe_conflict(label or str(instance), entry, differences))
+            return instance
     if created:
         instance = model(**lookup, **values)
-    else:
-        changed = [name for name, value in values.items() if getattr(instance, name) != value]
-        for name in changed:
-            setattr(instance, name, values[name])
+    for name in changed:
+        setattr(instance, name, values[name])
     if created or changed:
         instance.full_clean(validate_unique=False)
         if CHANGE_REASON.get():
             instance._change_reason = CHANGE_REASON.get()
         instance.save()
-    if citations is not None:
-        wanted = {Source.objects.get_or_create_from_citation(c).pk for c in citations}
-        if created or set(instance.sources.values_list("pk", flat=True)) != wanted:
-            instance.sources.set(wanted)
-            if not created:
-                changed.append("sources")
+    if wanted is not None and (created or sources_differ):
+        instance.sources.set(wanted)
+        if not created:
+            changed.append("sources")
     what = label or str(instance)
     if created:
         result.created += 1

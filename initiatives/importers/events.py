@@ -5,6 +5,10 @@ The status column is the key action's status at its latest event and must agree 
 A "delivered" action whose delivery date falls after its deadline's period is stored as "delivered late".
 The optional `key_action_code` (1, 2a, 2-dsa ...) names the key action exactly; without it the key action
 is found by its short title (or the research file's wording of it). Exports write both (`export_rows`).
+
+An upload matches a row to an event by its key action, date and description. The shipped data
+(`load_real_data`) matches by a key that survives edits: `import_key`, made of the key action, the date as
+the file writes it and the row's rank among that key action's rows of that date (`shipped_key`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ from django.utils.translation import gettext as _
 from initiatives.choices import EventKind, KeyActionStatus
 from initiatives.models import KeyAction, KeyActionEvent
 
-from .common import CHANGE_REASON, read_confidence, read_date, read_sources, upsert
+from .common import (
+    CHANGE_REASON,
+    deleted_by_person,
+    describe_conflict,
+    loading_shipped_data,
+    person_entry,
+    read_confidence,
+    read_date,
+    read_sources,
+    upsert,
+)
 from .tabular import ImportResult, Row
 
 REQUIRED = {"initiative_number", "key_action_short", "event_date", "event", "source_url_or_ref", "confidence"}
@@ -64,6 +78,8 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
     timeline_keys = _timeline_keys()
     statuses: dict[int, tuple[str, int]] = {}
     seen: dict[tuple, int] = {}
+    ranks: dict[tuple, int] = {}
+    loading = loading_shipped_data()
     for index, row in enumerate(rows, start=1):
         if progress is not None:
             progress(index, len(rows))
@@ -103,15 +119,31 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
                                          "event).") % {"line": seen[identity]})
             continue
         seen[identity] = row.line
+        label = f"event {when.isoformat()} of key action {key_action.code}"
+        if loading:
+            rank = ranks[(key_action.pk, when.isoformat())] = ranks.get((key_action.pk, when.isoformat()), 0) + 1
+            key = shipped_key(key_action, when.isoformat(), rank)
+            if not _adopt_unkeyed(key, key_action, when.value, description, result, label):
+                continue
+            upsert(KeyActionEvent, {"import_key": key}, {
+                "key_action": key_action, "date": when.value, "description": description,
+                "date_precision": when.precision, "kind": kind, "confidence": confidence,
+            }, result, citations=citations, label=label)
+            continue
         upsert(KeyActionEvent, {"key_action": key_action, "date": when.value, "description": description}, {
             "date_precision": when.precision, "kind": kind, "confidence": confidence,
-        }, result, citations=citations, label=f"event {when.isoformat()} of key action {key_action.code}")
+        }, result, citations=citations, label=label)
     if result.errors:
         return result
     for pk, (status, line) in statuses.items():
         key_action = KeyAction.objects.get(pk=pk)
         new_status = key_action.status_from_report(status)
         if key_action.status != new_status:
+            entry = person_entry(key_action) if loading else None
+            if entry is not None:
+                result.conflict(describe_conflict(_("key action %(what)s") % {"what": key_action}, entry, {
+                    "status": (new_status, key_action.status)}))
+                continue
             key_action.status = new_status
             try:
                 key_action.full_clean()
@@ -126,6 +158,35 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
             result.changes.append(_("set status of key action %(code)s to %(status)s") % {
                 "code": key_action.code, "status": new_status})
     return result
+
+
+def shipped_key(key_action: KeyAction, event_date: str, rank: int) -> str:
+    """The stable key of a shipped event row: '2/2b/2022-05-11#1' (the first row of that key action and date)."""
+    return f"{key_action.initiative.number}/{key_action.code}/{event_date}#{rank}"
+
+
+def _adopt_unkeyed(key, key_action, day, description, result, label) -> bool:
+    """Give the event a database loaded before import keys existed its key, without a history row (so that
+    whoever last changed it stays its last editor). False when a person deleted it: it is not loaded again."""
+    if KeyActionEvent.objects.filter(import_key=key).exists():
+        return True
+    unkeyed = KeyActionEvent.objects.filter(import_key="")
+    found = unkeyed.filter(key_action=key_action, date=day, description=description).first()
+    history = KeyActionEvent.history.model.objects.filter(key_action=key_action, date=day, description=description)
+    if found is None:  # edited since it was loaded: its history still has the shipped values
+        found = unkeyed.filter(pk__in=history.values("id")).first()
+    if found is not None:
+        KeyActionEvent.objects.filter(pk=found.pk).update(import_key=key)
+        return True
+    for event_id in history.values_list("id", flat=True).distinct():
+        gone = deleted_by_person(KeyActionEvent, id=event_id)
+        if gone is not None:
+            result.unchanged += 1
+            result.conflict(_("%(what)s: not loaded again, deleted by %(who)s on %(day)s") % {
+                "what": label, "who": gone.history_user.get_username() if gone.history_user else _("a person"),
+                "day": gone.history_date.date().isoformat()})
+            return False
+    return True
 
 
 def _timeline_keys() -> dict[tuple[int, str], str]:

@@ -8,12 +8,18 @@ from django.conf import settings
 from django.db import transaction
 
 from . import events, infringements, legislation, reference
+from .common import CHANGE_REASON, LOADER_REASON
 from .events import KEY_ACTION_COLUMNS
 from .tabular import ImportResult, read_table
 
 
 def load_all(data_dir: Path | None = None, *, dry_run: bool = False) -> dict[str, ImportResult]:
-    """Load everything in one transaction; nothing is written if any part has an error."""
+    """Load everything in one transaction; nothing is written if any part has an error.
+
+    Every write is recorded in the history as the loader's (LOADER_REASON). Loading again creates what is
+    missing and changes only what no person changed since (common.loader_may_change); each result's
+    `conflicts` lists where the shipped data and a person's edit disagree (the edit is kept).
+    """
     data_dir = Path(data_dir or settings.REAL_DATA_DIR)
     text = Path(settings.STRATEGY_TEXT_PATH).read_text(encoding="utf-8")
     key_actions = settings.BASE_DIR / "fixtures" / "key_actions.csv"
@@ -22,6 +28,14 @@ def load_all(data_dir: Path | None = None, *, dry_run: bool = False) -> dict[str
         return read_table(path.read_bytes(), path.name, required=required, optional=optional)
 
     results: dict[str, ImportResult] = {}
+    token = CHANGE_REASON.set(LOADER_REASON)
+    try:
+        return _load(results, table, data_dir, text, key_actions, dry_run)
+    finally:
+        CHANGE_REASON.reset(token)
+
+
+def _load(results, table, data_dir, text, key_actions, dry_run):
     with transaction.atomic():
         results["member states"] = reference.load_member_states(
             table(data_dir / "member_states.csv", {"code", "iso_alpha2", "iso_alpha3", "name_en", "eu_accession_year"}))

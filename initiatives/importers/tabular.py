@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -54,6 +55,11 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    # Loading the shipped data: records a person changed, where the shipped data says otherwise (kept as edited).
+    conflicts: list[str] = field(default_factory=list)
+
+    def conflict(self, message: str) -> None:
+        self.conflicts.append(message)
 
     def error(self, line: int, column: str, message: str) -> None:
         self.errors.append(RowError(line, column, message))
@@ -64,14 +70,19 @@ class ImportResult:
         self.unchanged += other.unchanged
         self.errors.extend(other.errors)
         self.changes.extend(other.changes)
+        self.conflicts.extend(other.conflicts)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def summary(self) -> str:
-        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+        text = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if self.conflicts:
+            text += ngettext(", %(count)s conflict (a person's edit kept)", ", %(count)s conflicts (people's edits "
+                             "kept)", len(self.conflicts)) % {"count": len(self.conflicts)}
+        return text
 
 
 def read_table(data: bytes, filename: str, *, required: set[str], optional: set[str] = frozenset()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _g
 from initiatives.dates import PartialDate
 
 # Fields the diff never shows: bookkeeping, not content.
-HIDDEN_FIELDS = {"id", "position"}
+HIDDEN_FIELDS = {"id", "position", "import_key"}
 
 
 def history_model(model):

@@ -219,6 +219,10 @@ class KeyActionEvent(PreciseDateMixin, SourcedFact):
     date_precision = models.CharField(_("date precision"), max_length=10, choices=Precision.choices,
                                       default=Precision.DAY)
     description = models.CharField(_("description"), max_length=500)
+    # The shipped row this event was loaded from (importers.events.shipped_key); empty for a person's event.
+    # It survives edits, so loading the shipped data again finds the event it made even after a correction.
+    import_key = models.CharField(_("key in the shipped data"), max_length=100, blank=True, default="",
+                                  editable=False)
 
     history = HistoricalRecords(m2m_fields=["sources"])
     objects = EventQuerySet.as_manager()
@@ -229,6 +233,8 @@ class KeyActionEvent(PreciseDateMixin, SourcedFact):
         verbose_name_plural = _("events")
         constraints = [
             models.UniqueConstraint(fields=["key_action", "date", "description"], name="event_unique"),
+            models.UniqueConstraint(fields=["import_key"], condition=~models.Q(import_key=""),
+                                    name="event_import_key_unique"),
         ]
 
     def __str__(self):

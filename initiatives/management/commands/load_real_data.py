@@ -5,7 +5,8 @@ from initiatives.importers.tabular import TableError
 
 
 class Command(BaseCommand):
-    help = "Load the shipped, sourced data (fixtures/data). Running it again changes nothing."
+    help = ("Load the shipped, sourced data (fixtures/data). Running it again creates what is missing and changes "
+            "only what no person changed since; it lists each conflict with a person's edit, which it keeps.")
 
     def add_arguments(self, parser):
         parser.add_argument("--data-dir", help="Folder with the research CSV files (default: REAL_DATA_DIR).")
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         failed = 0
         for part, result in results.items():
             self.stdout.write(f"{part}: {result.summary()}")
+            for conflict in result.conflicts:
+                self.stdout.write(f"  conflict, {part}: {conflict}")
             for error in result.errors:
                 self.stderr.write(f"  {part}, {error}")
             failed += len(result.errors)

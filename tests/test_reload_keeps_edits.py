@@ -1,0 +1,136 @@
+"""Loading the shipped data again (`make run` twice) keeps what people changed since the loader wrote it.
+
+The loader creates what is missing and changes only records whose newest history entry is its own (or
+that no person ever touched); where the shipped data and a person's edit disagree, the edit stays and
+the command lists the conflict. Shipped event rows are matched to records by a stable key, so an edited
+event is not loaded a second time.
+"""
+
+import shutil
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from initiatives.choices import KeyActionStatus
+from initiatives.importers.common import LOADER_REASON
+from initiatives.models import KeyAction, KeyActionEvent
+from tests.test_review_flow import form_values
+
+pytestmark = pytest.mark.django_db
+
+
+def load_again(*args):
+    out, err = StringIO(), StringIO()
+    call_command("load_real_data", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def key_action_2b():
+    return KeyAction.objects.get(initiative__number=2, code="2b")
+
+
+def staff_sets_2b_delivered_on_11_may_2022(staff_user):
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_key_action", args=[key_action_2b().pk])
+    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.DELIVERED, date="2022-05-11",
+                                            reason="Regulation proposed on 11 May 2022"))
+    assert response.status_code == 302
+    action = key_action_2b()
+    assert (action.status, action.date.isoformat()) == (KeyActionStatus.DELIVERED_LATE, "2022-05-11")
+
+
+def test_staff_setting_key_action_2b_delivered_late_survives_loading_the_data_again(staff_user):
+    staff_sets_2b_delivered_on_11_may_2022(staff_user)
+
+    output = load_again()
+
+    action = key_action_2b()
+    assert action.status == KeyActionStatus.DELIVERED_LATE
+    assert action.date.isoformat() == "2022-05-11"
+    newest = action.history.order_by("-history_id").first()
+    assert newest.history_user == staff_user  # the loader wrote nothing over staff's edit
+    assert "conflict" in output.lower() and "2/2b" in output
+    assert "in_progress" in output or "in progress" in output  # what the shipped data says, listed
+
+
+def test_the_dry_run_lists_the_same_conflict_and_changes_nothing(staff_user):
+    staff_sets_2b_delivered_on_11_may_2022(staff_user)
+    output = load_again("--dry-run")
+    assert "2/2b" in output and "conflict" in output.lower()
+    assert key_action_2b().status == KeyActionStatus.DELIVERED_LATE
+
+
+def test_an_event_staff_corrected_is_not_loaded_a_second_time(staff_user):
+    event = KeyActionEvent.objects.filter(key_action__code="2b").order_by("date", "id").first()
+    count = KeyActionEvent.objects.count()
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_event_edit", args=[event.pk])
+    corrected = event.description + " (corrected by staff)"
+    assert client.post(url, form_values(client.get(url), description=corrected)).status_code == 302
+
+    output = load_again()
+
+    assert KeyActionEvent.objects.count() == count
+    event.refresh_from_db()
+    assert event.description == corrected
+    assert "conflict" in output.lower()
+
+
+def test_an_event_staff_deleted_is_not_brought_back(staff_user):
+    event = KeyActionEvent.objects.filter(key_action__code="2b").order_by("date", "id").first()
+    count = KeyActionEvent.objects.count()
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_event_delete", args=[event.pk])
+    assert client.post(url, form_values(client.get(url), reason="duplicate")).status_code == 302
+
+    output = load_again()
+
+    assert KeyActionEvent.objects.count() == count - 1
+    assert "conflict" in output.lower()
+
+
+def test_the_loaders_own_writes_are_audited_as_the_loaders_with_a_reason():
+    event = KeyActionEvent.objects.order_by("id").first()
+    created = event.history.order_by("history_id").first()
+    assert created.history_user is None
+    assert created.history_change_reason == LOADER_REASON
+
+
+def test_a_record_no_person_changed_follows_the_shipped_data(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(settings.REAL_DATA_DIR, data_dir)
+    timeline = data_dir / "key_actions_timeline.csv"
+    event = KeyActionEvent.objects.filter(key_action__code="2b").order_by("date", "id").first()
+    text = timeline.read_text(encoding="utf-8")
+    assert text.count(event.description) == 1
+    timeline.write_text(text.replace(event.description, event.description + " (reworded)"), encoding="utf-8")
+    count = KeyActionEvent.objects.count()
+
+    output = load_again("--data-dir", str(data_dir))
+
+    assert KeyActionEvent.objects.count() == count  # the same shipped row: updated, not duplicated
+    event.refresh_from_db()
+    assert event.description.endswith(" (reworded)")
+    newest = event.history.order_by("-history_id").first()
+    assert (newest.history_user, newest.history_change_reason) == (None, LOADER_REASON)
+    assert "conflict" not in output.lower()
+
+
+def test_a_missing_shipped_record_no_person_removed_is_created_again():
+    event = KeyActionEvent.objects.order_by("id").first()
+    description = event.description
+    KeyActionEvent.objects.filter(pk=event.pk).delete()  # gone without a trace (e.g. an older database)
+
+    load_again()
+
+    assert KeyActionEvent.objects.filter(description=description).count() == 1
