@@ -381,7 +381,8 @@ class ReviewForm(forms.Form):
                                  widget=forms.RadioSelect, label=_("Decision"))
     review_comment = forms.CharField(label=_("Comment for the liaison"), required=False, max_length=4000,
                                      widget=forms.Textarea(attrs={"rows": 3}),
-                                     help_text=_("Required when you return the report."))
+                                     help_text=_("Required when you return the report; optional when you approve "
+                                                 "it. The liaison reads it on their workspace."))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean(self):

@@ -247,11 +247,12 @@ def return_liaison_report(report: LiaisonReport, *, user, comment: str, version:
 
 @transaction.atomic
 def approve_liaison_report(report: LiaisonReport, *, user, version: int | None,
-                           today: date | None = None) -> TranspositionReport:
+                           today: date | None = None, comment: str = "") -> TranspositionReport:
     """Publish a submitted report: it becomes the Member State's TranspositionReport for the article.
 
     The national measure is created or updated (by its reference); the published report is dated the
-    day the liaison submitted it, and cites the approved liaison report as its source.
+    day the liaison submitted it, and cites the approved liaison report as its source. `comment`, staff's
+    word to the liaison on approval, replaces any earlier one (the liaison reads it on their workspace).
     """
     _check_reviewable(report, version)
     now = timezone.now()
@@ -281,6 +282,7 @@ def approve_liaison_report(report: LiaisonReport, *, user, version: int | None,
     _save_audited(published, user=user, reason=reason,
                   m2m={"measures": measures, "sources": _sources([citation])})
     report.state = ReviewState.APPROVED
+    report.review_comment = comment.strip()  # the liaison reads it with the approval (empty: none)
     report.reviewed_by, report.reviewed_at = user, now
     report.published = published
     _save_audited(report, user=user, reason=reason)

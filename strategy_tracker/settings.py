@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "initiatives:after_login"  # staff to /staff/, a liaison to /liaison/
 LOGOUT_REDIRECT_URL = "/"
 
 # How many proxies in front of the app append to X-Forwarded-For (0: none, the header is ignored). The client

@@ -10,6 +10,7 @@ from .legislation import urlpatterns as legislation_urls
 from .liaison import urlpatterns as liaison_urls
 from .open_data import urlpatterns as open_data_urls
 from .public import urlpatterns as public_urls
+from .reader import urlpatterns as reader_urls
 from .staff import urlpatterns as staff_urls
 
 app_name = "initiatives"
@@ -17,4 +18,5 @@ app_name = "initiatives"
 urlpatterns = (public_urls + import_urls + deadline_urls + as_recorded_urls + staff_urls + liaison_urls + health_urls
                + api_urls + open_data_urls)
 urlpatterns += freshness_urls  # /staff/needs-checking/: no other pattern shadows it
+urlpatterns += reader_urls  # /search/ and /accounts/home/: no other pattern shadows them
 urlpatterns += legislation_urls  # /legislation/ and /staff/legislation/: no other pattern shadows them

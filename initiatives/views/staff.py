@@ -355,8 +355,10 @@ class ReviewView(StaffRequiredMixin, ConflictMixin, FormView):
         version = form.cleaned_data["version"]
         try:
             if form.cleaned_data["decision"] == ReviewForm.APPROVE:
-                services.approve_liaison_report(self.report, user=self.request.user, version=version)
-                messages.success(self.request, _g("Approved: %(report)s is now published.") % {"report": self.report})
+                services.approve_liaison_report(self.report, user=self.request.user, version=version,
+                                                comment=form.cleaned_data["review_comment"])
+                messages.success(self.request, _g("Approved: %(ms)s, Art. %(n)s is now published.") % {
+                    "ms": self.report.member_state.name, "n": self.report.article.number})
             else:
                 services.return_liaison_report(self.report, user=self.request.user, version=version,
                                                comment=form.cleaned_data["review_comment"])
