@@ -20,6 +20,7 @@ def decisions(*rows):
     keys = ["procedure_id", "member_state", "stage", "date"]
     frame = pd.DataFrame([dict(zip(keys, row, strict=True)) for row in rows])
     frame["type"], frame["infr_number"], frame["position"], frame["date_precision"] = "non_conformity", None, 1, "day"
+    frame["date_latest"] = frame["date"]
     return frame[aggregates.DECISION_COLUMNS]
 
 
@@ -80,8 +81,8 @@ def member_states():
 
 
 def test_member_state_summary_shows_denmark_as_not_bound_and_no_procedure_as_such():
-    procedures = pd.DataFrame([(1, "DE", None, "non_conformity", False, "letter_of_formal_notice",
-                                date(2019, 7, 25), "day", None)], columns=aggregates.PROCEDURE_COLUMNS)
+    procedures = pd.DataFrame([(1, "DE", None, "non_conformity", "open", "letter_of_formal_notice",
+                                date(2019, 7, 25), "day", None, None)], columns=aggregates.PROCEDURE_COLUMNS)
     frame = decisions((1, "DE", "letter_of_formal_notice", date(2019, 7, 25)))
     empty = pd.DataFrame(columns=aggregates.STATUS_COLUMNS)
     summary = aggregates.member_state_summary(member_states(), procedures, frame, empty, empty).set_index("code")
@@ -112,43 +113,6 @@ def test_records_turn_missing_values_into_none():
 
 
 # --- as of a past day -----------------------------------------------------------------------------------------
-
-
-def test_dated_on_keeps_what_had_happened_by_the_day_and_leaves_undated_rows_out():
-    frame = pd.DataFrame({"date": [date(2014, 1, 1), date(2014, 1, 27), None],
-                          "date_precision": ["month", "day", ""]})
-    assert len(aggregates.dated_on(frame, None)) == 3  # the present: everything
-    assert aggregates.dated_on(frame, date(2014, 1, 27))["date"].tolist() == [date(2014, 1, 27)]
-    assert len(aggregates.dated_on(frame, date(2014, 1, 31))) == 2
-    assert aggregates.dated_on(frame, date(2013, 12, 31)).empty
-
-
-def test_procedures_on_a_day_are_those_opened_by_then_with_their_state_then():
-    procedures = pd.DataFrame(
-        [(1, "MT", None, "non_communication", True, "closed", None, "", None),
-         (2, "DE", None, "non_conformity", False, "letter_of_formal_notice", date(2019, 7, 25), "day", None)],
-        columns=aggregates.PROCEDURE_COLUMNS)
-    all_decisions = pd.DataFrame(
-        [(1, "MT", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 27), "day"),
-         (1, "MT", "non_communication", None, 2, "reasoned_opinion", date(2015, 7, 16), "day"),
-         (1, "MT", "non_communication", None, 3, "closed", None, ""),
-         (2, "DE", "non_conformity", None, 1, "letter_of_formal_notice", date(2019, 7, 25), "day")],
-        columns=aggregates.DECISION_COLUMNS)
-    day = date(2016, 1, 1)
-    on_day = aggregates.procedures_on(procedures, aggregates.dated_on(all_decisions, day), day)
-    assert on_day[["id", "is_closed", "latest_stage"]].values.tolist() == [[1, False, "reasoned_opinion"]]
-    assert aggregates.procedures_on(procedures, all_decisions, None) is procedures
-
-
-def test_key_actions_on_a_day_have_the_status_then_and_no_delivery_date_yet():
-    frame = actions({"status": "delivered_late", "deadline": date(2020, 1, 1), "deadline_precision": "year",
-                     "date": date(2021, 9, 1), "date_precision": "month"})
-    events = pd.DataFrame([(1, date(2020, 10, 1), "month", "other", "a"), (1, date(2021, 9, 1), "month", "other", "b")],
-                          columns=aggregates.EVENT_COLUMNS)
-    before = aggregates.key_actions_on(frame, events, date(2021, 6, 30)).iloc[0]
-    assert (before["status"], before["date"]) == ("in_progress", None)
-    after = aggregates.key_actions_on(frame, events, date(2021, 9, 30)).iloc[0]
-    assert (after["status"], after["date"]) == ("delivered_late", date(2021, 9, 1))
 
 
 def test_verification_counts_the_records_verified_and_their_oldest_and_newest_day():
