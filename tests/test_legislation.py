@@ -302,3 +302,45 @@ def test_staff_user_cannot_add_a_publication_before_any_adoption(client, staff_u
 def test_liaison_de_cannot_edit_stages(client, liaison_de):
     client.force_login(liaison_de)
     assert client.get("/staff/legislation/").status_code in (403, 404)
+
+
+# --- key actions: the commitment and its outcome -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_key_action_2b_reads_delivered_late_on_11_may_2022_with_its_regulation_in_trilogue():
+    from django.template.loader import render_to_string
+
+    from initiatives.models import KeyAction
+    from initiatives.views.legislation import attach_outcomes
+
+    action = KeyAction.objects.select_related("initiative__strategy").get(code="2b")
+    assert action.status == "delivered_late" and action.when == d("2022-05-11")
+    attach_outcomes([action], None)
+    assert [state.file.reference for state in action.outcome_states] == ["2022/0155(COD)"]
+    action.source_list, action.slippage = [], ""
+    block = render_to_string("initiatives/includes/key_action.html", {"action": action})
+    assert "delivered late" in block and "11 May 2022" in block
+    assert "2022/0155(COD)" in block and "trilogue since 9 December 2025" in block
+
+
+@pytest.mark.django_db
+def test_the_shipped_statuses_of_2a_and_3_follow_the_corrections():
+    from initiatives.models import KeyAction
+
+    statuses = {ka.code: (ka.status, ka.when) for ka in KeyAction.objects.filter(code__in=["2a", "3"])}
+    assert statuses["2a"] == ("delivered", d("2020-09-10"))
+    assert statuses["3"] == ("delivered_late", d("2021-09"))
+
+
+@pytest.mark.django_db
+def test_a_key_action_cannot_be_delivered_without_a_delivery_date_or_late_without_a_deadline():
+    from django.core.exceptions import ValidationError
+
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.get(code="8")
+    action.status = "delivered_late"
+    with pytest.raises(ValidationError) as error:
+        action.full_clean()
+    assert {"date", "status"} <= set(error.value.message_dict)

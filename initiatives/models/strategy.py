@@ -195,6 +195,10 @@ class KeyAction(PreciseDateMixin, SourcedFact):
                 PartialDate(self.date, self.date_precision)
             except ValueError as error:
                 errors["date"] = str(error)
+        if self.date is None and self.status in (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE):
+            errors["date"] = _("A delivered action needs its delivery date (and a source that gives it).")
+        if self.deadline is None and self.status == KeyActionStatus.DELIVERED_LATE:
+            errors["status"] = _("“Delivered late” needs a dated deadline to be late against.")
         if self.date is not None and self.status in (KeyActionStatus.NOT_STARTED, KeyActionStatus.IN_PROGRESS):
             errors["date"] = _("An action that is not started or in progress has no delivery date.")
         if errors:

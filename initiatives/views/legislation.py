@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib import messages
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -174,3 +175,25 @@ class StageFormView(StaffRequiredMixin, ConflictMixin, FormView):
             return refused
         messages.success(self.request, _g("Stage saved."))
         return HttpResponseRedirect(reverse("initiatives:staff_legislation"))
+
+
+def attach_outcomes(actions, day: date | None) -> None:
+    """Give each key action of `actions` its `outcome_states`: where each legislative file it led to stood on
+    `day` (None: today). The commitment (to propose ...) and its outcome (the law) are shown apart.
+    One query, plus two when any file is linked, whatever the number of actions."""
+    actions = list(actions)
+    through = LegislativeFile.key_actions.through
+    links = list(through.objects.filter(keyaction_id__in=[action.pk for action in actions])
+                 .values_list("keyaction_id", "legislativefile_id"))
+    by_action: dict[int, list[FileState]] = {}
+    if links:
+        stages = LegislativeStage.objects.order_by("date", "id")
+        files = LegislativeFile.objects.published().filter(pk__in={file_id for _a, file_id in links}).prefetch_related(
+            models.Prefetch("stages", queryset=stages, to_attr="stage_list"))
+        now = today()
+        states = {file.pk: state_of(file, day, now) for file in files}
+        for action_id, file_id in links:
+            if states[file_id].current:
+                by_action.setdefault(action_id, []).append(states[file_id])
+    for action in actions:
+        action.outcome_states = sorted(by_action.get(action.pk, []), key=lambda state: state.file.reference)
