@@ -1,7 +1,8 @@
 """Exports of any table as CSV, XLSX or JSON, from one tablib Dataset.
 
 Cells that begin with =, +, - or @ are neutralised with a leading apostrophe so that a spreadsheet does
-not run them as formulas. Dates are written in the machine form that the importers read back
+not run them as formulas; control characters (initiatives/text.py), which XLSX cannot hold, are left out.
+Dates are written in the machine form that the importers read back
 (2014-01-27, 2014-01, 2021-Q2, 2020), so an export imports back unchanged.
 """
 
@@ -15,6 +16,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from initiatives.dates import PartialDate
+from initiatives.text import strip_control_characters
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -34,6 +36,7 @@ def neutralise(value):
         return value.isoformat()
     if value is None:
         return ""
+    value = strip_control_characters(value)
     if isinstance(value, str) and value.startswith(DANGEROUS_START):
         return "'" + value
     return value

@@ -2,8 +2,10 @@
 
 Entries come from the history that django-simple-history keeps of every tracked model. Each entry names the
 record, says what changed (field by field, with dates to their precision and choice labels) and links to the
-public page that shows it. Only records that are published now are told about (`.published()`); deletions
-are left out, since what was deleted can no longer be checked for publication.
+public page that shows it. Only public fields are compared (those the public pages and the API show): no
+change reason, user name or internal key reaches a feed. Control characters stored by an older version are
+left out (initiatives/text.py), since XML cannot hold them. Only records that are published now are told about
+(`.published()`); deletions are left out, since what was deleted can no longer be checked for publication.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from initiatives.models import (
     MemberState,
     TranspositionReport,
 )
+from initiatives.text import strip_control_characters
 
 LIMIT = 50
-HIDDEN = {"id", "position", "history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+# What every published record shows besides its own fields: how sure the tracker is, and when it was checked.
+CHECKED = ("last_verified", "confidence")
 
 
 def _page(name: str, args: list, fallback: str, anchor: str = "") -> str:
@@ -61,39 +65,52 @@ class Tracked:
     by_initiative: str | None
     title: callable
     link: callable
+    public: tuple[str, ...]  # the fields the public pages and the API show; a date's precision goes with it
 
 
 TRACKED = [
     Tracked(Initiative, (), None, "id",
             lambda r: _("Initiative %(n)s: %(title)s") % {"n": r.number, "title": r.title},
-            lambda r: _initiative_page(r.number)),
+            lambda r: _initiative_page(r.number),
+            ("number", "title", "pillar", "summary", "section_reference")),
     Tracked(KeyAction, ("initiative",), None, "initiative",
             lambda r: _("Key action %(n)s/%(code)s: %(title)s") % {
                 "n": r.initiative.number, "code": r.code, "title": r.short_title},
-            lambda r: _initiative_page(r.initiative.number, f"#action-{r.code}")),
+            lambda r: _initiative_page(r.initiative.number, f"#action-{r.code}"),
+            ("code", "short_title", "statement", "section_reference", "is_context_commitment", "lead_actor",
+             "deadline_wording", "deadline", "status", "progress", "date", "forecast", "narrative", *CHECKED)),
     Tracked(KeyActionEvent, ("key_action__initiative",), None, "key_action__initiative",
             lambda r: _("Event of key action %(n)s/%(code)s, %(when)s: %(what)s") % {
                 "n": r.key_action.initiative.number, "code": r.key_action.code,
                 "when": PartialDate.from_parts(r.date, r.date_precision), "what": r.description},
-            lambda r: _initiative_page(r.key_action.initiative.number, f"#action-{r.key_action.code}")),
+            lambda r: _initiative_page(r.key_action.initiative.number, f"#action-{r.key_action.code}"),
+            ("kind", "date", "description", *CHECKED)),
     Tracked(InfringementProcedure, ("member_state",), "member_state", None,
             lambda r: _("Infringement procedure against %(ms)s, %(number)s") % {
                 "ms": r.member_state.name, "number": r.infr_number or _("INFR number unknown")},
-            lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}")),
+            lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}"),
+            ("infr_number", "type", "note", *CHECKED)),
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
                 "ms": r.procedure.member_state.name, "stage": r.get_stage_display(),
                 "when": PartialDate.from_parts(r.date, r.date_precision) or _("date unknown")},
-            lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}")),
+            lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}"),
+            ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
             lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
                 "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
-            lambda r: _ms_page(r.member_state.code)),
+            lambda r: _ms_page(r.member_state.code),
+            ("status", "comment", "date", *CHECKED)),
     Tracked(Assessment, ("member_state", "article"), "member_state", None,
             lambda r: _("Commission assessment of %(ms)s on article %(n)s: %(status)s") % {
                 "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
-            lambda r: _ms_page(r.member_state.code)),
+            lambda r: _ms_page(r.member_state.code),
+            ("status", "comment", "date", *CHECKED)),
 ]
+
+
+def public_fields(tracked: Tracked) -> set[str]:
+    return set(tracked.public)
 
 
 @dataclass
@@ -123,24 +140,23 @@ def _readable(field: models.Field, record) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
-def _what_changed(model, record, previous) -> str:
-    """One line per changed field: "notification status: partially notified → completely notified"."""
+def _what_changed(tracked: Tracked, record, previous) -> str:
+    """One line per changed public field: "notification status: partially notified → completely notified".
+
+    The change reason is not told: it is a free-text note for staff (it names files and user names)."""
     if previous is None or record.history_type == "+":
         lines = [_("Added.")]
     else:
         lines = []
-        for field in model._meta.concrete_fields:
-            if field.name in HIDDEN or field.is_relation or field.name.endswith("_precision"):
-                continue  # a precision is told with its date
+        for name in tracked.public:  # a precision is told with its date
+            field = tracked.model._meta.get_field(name)
             old, new = _readable(field, previous), _readable(field, record)
             if old != new:
                 lines.append(_("%(field)s: %(old)s → %(new)s") % {
                     "field": field.verbose_name, "old": old, "new": new})
         if not lines:
             lines = [_("Its sources or related records changed.")]
-    if record.history_change_reason:
-        lines.append(_("Reason: %(reason)s") % {"reason": record.history_change_reason})
-    return "<br>".join(escape(line) for line in lines)
+    return "<br>".join(escape(strip_control_characters(line)) for line in lines)
 
 
 def entries(*, member_state: MemberState | None = None, initiative: Initiative | None = None,
@@ -172,10 +188,10 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
         before = previous.get((model, row.history_id))
         verb = _("Added") if row.history_type == "+" else _("Changed")
         result.append(Entry(
-            title=f"{verb}: {tracked.title(row)}",
+            title=strip_control_characters(f"{verb}: {tracked.title(row)}"),
             link=tracked.link(row),
             when=row.history_date,
-            summary=_what_changed(model, row, before),
+            summary=_what_changed(tracked, row, before),
             guid=f"tag:{host},2020:{model._meta.model_name}/{row.id}/history/{row.history_id}",
         ))
     return result
@@ -285,8 +301,8 @@ class InitiativeFeed(ChangesFeed):
         return _("EU CSA Strategy Tracker: changes to initiative %(n)s") % {"n": obj.initiative.number}
 
     def subtitle(self, obj):
-        return _("Published changes to initiative %(n)s, %(title)s, and its key actions.") % {
-            "n": obj.initiative.number, "title": obj.initiative.title}
+        return strip_control_characters(_("Published changes to initiative %(n)s, %(title)s, and its key actions.") % {
+            "n": obj.initiative.number, "title": obj.initiative.title})
 
     def link(self, obj):
         return _initiative_page(obj.initiative.number)

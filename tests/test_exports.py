@@ -120,3 +120,35 @@ def test_the_transposition_export_imports_back_unchanged_and_rebuilds_from_nothi
     TranspositionReport.objects.all().delete()
     assert run_import("transposition", exported, "reports.csv", dry_run=False).created == 2
     assert reports_csv() == exported
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_a_control_character_already_stored_is_left_out_of_every_export(fmt):
+    """Issue 12, item 9: a \x0b in an event's description made the XLSX exports answer 500."""
+    from initiatives.models import KeyActionEvent
+
+    event = KeyActionEvent.objects.published().first()
+    KeyActionEvent.objects.filter(pk=event.pk).update(description="Adopted\x0b by\x01 the Commission")
+    content = exports.render(exports.event_dataset(KeyAction.objects.published()), fmt)
+    text = content.decode("utf-8") if fmt != "xlsx" else _xlsx_text(content)
+    assert "Adopted by the Commission" in text
+    assert "\x0b" not in text and "\\u000b" not in text
+
+
+def _xlsx_text(content: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None)
+
+
+def test_the_staff_xlsx_export_and_the_open_data_zip_survive_a_stored_control_character(client, staff_user):
+    published = Decision.objects.filter(procedure__in=InfringementProcedure.objects.published())
+    Decision.objects.filter(pk=published.first().pk).update(note="see\x0b annex")
+    assert client.get("/open-data/eu-csa-strategy-tracker.zip").status_code == 200
+    client.force_login(staff_user)
+    response = client.get("/staff/import/current/infringements/", {"format": "xlsx"})
+    assert response.status_code == 200
+    assert "see annex" in _xlsx_text(response.content)

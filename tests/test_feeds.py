@@ -50,7 +50,7 @@ def test_an_entry_says_what_changed_and_links_to_the_page(client, tmp_path):
                                                "notified")
     summary = newest.findtext(f"{ATOM}summary")
     assert "partially notified → completely notified" in summary
-    assert "Reason: import of second.csv" in summary
+    assert "second.csv" not in summary and "Reason" not in summary  # change reasons are internal notes
     assert "/member-states/DE/" in newest.find(f"{ATOM}link").get("href")
 
 
@@ -99,3 +99,43 @@ def test_reloading_the_same_data_adds_no_entry(client):
     before = ids()
     call_command("load_real_data", verbosity=0)
     assert ids() == before
+
+
+def test_a_public_feed_never_shows_change_reasons_usernames_or_file_names(client, staff_user):
+    """Issue 12, item 18: "Reason: import of 28_unbalanced_quote.csv by staff" was on /feed/member-states/LU/."""
+    from initiatives.models import InfringementProcedure
+
+    procedure = InfringementProcedure.objects.published().filter(member_state__code="LU").first()
+    decision = procedure.decisions.order_by("position").first()
+    decision.reply_months = 3
+    decision._change_reason = "import of 28_unbalanced_quote.csv by staff"
+    decision._history_user = staff_user
+    decision.save()
+    _feed, entries = parse_atom(client.get("/feed/member-states/LU/"))
+    text = ET.tostring(entries[0], encoding="unicode")
+    assert "→ 3" in text  # the public change is told
+    for internal in ("28_unbalanced_quote.csv", "Reason", ">staff<", "by staff"):
+        assert internal not in text, internal
+
+
+def test_a_change_to_an_internal_field_is_not_told_in_the_feed(client):
+    """Only the fields the public pages and the API show are compared; a key in the shipped data is not one."""
+    from initiatives.feeds import TRACKED, public_fields
+
+    for tracked in TRACKED:
+        names = public_fields(tracked)
+        assert names, tracked.model
+        assert not {"id", "import_key", "history_change_reason", "history_user"} & names, tracked.model
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/initiatives/{n}/"])
+def test_a_control_character_already_stored_does_not_break_the_feeds(client, url):
+    """Issue 12, item 9: a \x0b in a narrative made /feed/ and /feed/initiatives/1/ answer 500."""
+    action = KeyAction.objects.select_related("initiative").order_by("initiative__number", "code").first()
+    KeyAction.objects.filter(pk=action.pk).update(narrative="before")
+    action.refresh_from_db()
+    action.narrative = "Delivered\x0b late\x00 in\x1f May"
+    action.save()
+    _feed, entries = parse_atom(client.get(url.format(n=action.initiative.number)))
+    summaries = " ".join(entry.findtext(f"{ATOM}summary") or "" for entry in entries)
+    assert "Delivered late in May" in summaries
