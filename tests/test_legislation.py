@@ -344,3 +344,11 @@ def test_a_key_action_cannot_be_delivered_without_a_delivery_date_or_late_withou
     with pytest.raises(ValidationError) as error:
         action.full_clean()
     assert {"date", "status"} <= set(error.value.message_dict)
+
+
+@pytest.mark.django_db
+def test_the_initiative_page_shows_2b_delivered_late_beside_its_regulation_in_trilogue(client):
+    text = client.get("/initiatives/2/").content.decode()
+    block = text.split('id="action-2b"')[1].split("</article>")[0]
+    assert "delivered late" in block and "11 May 2022" in block
+    assert "2022/0155(COD)" in block and "trilogue since 9 December 2025" in block

@@ -250,8 +250,9 @@ QUERIES = {
     ("overview", ()): 10,
     # 1 initiatives + strategy, 2 key actions with their number of events, 3 strategy
     ("initiative_list", ()): 3,
-    # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources
-    ("initiative_detail", (1,)): 5,
+    # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 links to legislative
+    # files (initiative 1 has none; with some, 2 more: the files and their stages)
+    ("initiative_detail", (1,)): 6,
     # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
     # 5 key actions for the table (initiative joined)
     ("timeline", ()): 5,
