@@ -24,6 +24,7 @@ from initiatives.models import (
     MemberState,
     Source,
 )
+from initiatives.text import validate_no_control_characters
 
 SOURCE_LIMIT = Source._meta.get_field("citation").max_length
 REASON_LIMIT = 100  # simple-history's history_change_reason
@@ -110,6 +111,22 @@ class SourcesField(forms.CharField):
         return citations
 
 
+def _plain_text(value) -> None:
+    """Text, or a list of lines (the sources), without control characters (initiatives/text.py)."""
+    for item in value if isinstance(value, list | tuple) else [value]:
+        validate_no_control_characters(item)
+
+
+class PlainTextFormMixin:
+    """Every text field of the form refuses control characters, saying which and where (issue 12, item 9)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and _plain_text not in field.validators:
+                field.validators.append(_plain_text)
+
+
 class TrackedFormMixin(forms.Form):
     """The version token (hidden) and the optional reason for the change, both kept in the history."""
 
@@ -190,7 +207,8 @@ class SourcedFormMixin:
         return citations
 
 
-class KeyActionForm(VerifiedTodayFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class KeyActionForm(PlainTextFormMixin, VerifiedTodayFormMixin, PreciseDateFormMixin, TrackedFormMixin,
+                    forms.ModelForm):
     precise_dates = {"forecast": "forecast_precision", "date": "date_precision"}
 
     forecast = PartialDateField(label=_("Forecast date"), required=False,
@@ -208,7 +226,8 @@ class KeyActionForm(VerifiedTodayFormMixin, PreciseDateFormMixin, TrackedFormMix
     field_order = ["status", "progress", "forecast", "date", "narrative", "reason", "version"]
 
 
-class EventForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class EventForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin,
+                forms.ModelForm):
     precise_dates = {"date": "date_precision"}
     sources_missing = _("Every event needs at least one source.")
 
@@ -224,11 +243,11 @@ class EventForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, 
 
 
 
-class DeleteForm(TrackedFormMixin):
+class DeleteForm(PlainTextFormMixin, TrackedFormMixin):
     pass
 
 
-class ProcedureOpenForm(SourcedFormMixin, forms.ModelForm):
+class ProcedureOpenForm(PlainTextFormMixin, SourcedFormMixin, forms.ModelForm):
     """Open a procedure: the procedure and its first decision, a letter of formal notice."""
 
     sources_missing = _("Opening a procedure needs at least one source.")
@@ -267,7 +286,7 @@ class ProcedureOpenForm(SourcedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, forms.ModelForm):
+class DecisionForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, forms.ModelForm):
     """The next decision of a procedure; the order rules are checked against the decisions before it."""
 
     precise_dates = {"date": "date_precision"}
@@ -318,7 +337,8 @@ class CloseProcedureForm(DecisionForm):
         self.fields["date"].label = _("Date of the closure")
 
 
-class AssessmentForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin, forms.ModelForm):
+class AssessmentForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin,
+                     TrackedFormMixin, forms.ModelForm):
     precise_dates = {"date": "date_precision"}
     sources_missing = _("An assessment needs at least one source.")
 
@@ -335,7 +355,7 @@ class AssessmentForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMi
 
 
 
-class LiaisonReportForm(PreciseDateFormMixin, forms.ModelForm):
+class LiaisonReportForm(PlainTextFormMixin, PreciseDateFormMixin, forms.ModelForm):
     """A liaison's report on one article. `member_state` is hidden and must be the liaison's own."""
 
     precise_dates = {"measure_date": "measure_date_precision"}
@@ -373,7 +393,7 @@ class LiaisonReportForm(PreciseDateFormMixin, forms.ModelForm):
         return self.scope
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextFormMixin, forms.Form):
     """Approve a submitted report, or return it with a comment the liaison sees."""
 
     APPROVE, RETURN = "approve", "return"
@@ -392,8 +412,8 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class LegislativeStageForm(VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin,
-                           forms.ModelForm):
+class LegislativeStageForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin,
+                           TrackedFormMixin, forms.ModelForm):
     """A stage of a legislative file: what happened, when (with its precision), its sources."""
 
     precise_dates = {"date": "date_precision"}

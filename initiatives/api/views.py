@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _g
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -21,6 +22,7 @@ from initiatives.models import (
     Strategy,
     TranspositionReport,
 )
+from initiatives.text import control_character_error
 
 from . import filters, serializers
 from .limits import AnonymousThrottle, Pagination
@@ -33,6 +35,14 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
     throttle_classes = [AnonymousThrottle]
     filter_backends = [DjangoFilterBackend]
     lookup_value_regex = r"[^/]+"  # anything: a malformed id gets the API's JSON 404, not the site's HTML page
+
+    def initial(self, request, *args, **kwargs):
+        """A query parameter holding a control character is a 400 naming it (initiatives/text.py)."""
+        super().initial(request, *args, **kwargs)
+        errors = {name: [_g("This value %(reason)s") % {"reason": reason}]
+                  for name, value in request.query_params.items() if (reason := control_character_error(value))}
+        if errors:
+            raise ValidationError(errors)
 
 
 AS_OF = OpenApiParameter(
