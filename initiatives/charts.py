@@ -15,6 +15,7 @@ import textwrap
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext
 
 from initiatives.aggregates import NOT_BOUND
 from initiatives.choices import (
@@ -27,6 +28,7 @@ from initiatives.choices import (
     KeyActionStatus,
     NotificationStatus,
     Stage,
+    is_stage_number,
 )
 from initiatives.dates import PartialDate, Precision
 
@@ -57,7 +59,12 @@ def label(vocabulary: str, value: str, extra_labels: dict[str, str] | None = Non
 
 
 def legend_name(vocabulary: str, value: str, extra_labels: dict[str, str] | None = None) -> str:
-    return f"{look(vocabulary, value).symbol} {label(vocabulary, value, extra_labels)}"
+    """The symbol then the label; a stage's number after its label ("reasoned opinion (stage 2)"), never
+    before it, where it would read as a count."""
+    symbol = look(vocabulary, value).symbol
+    if is_stage_number(vocabulary, symbol):
+        return f"{label(vocabulary, value, extra_labels)} ({gettext('stage %(n)s') % {'n': symbol}})"
+    return f"{symbol} {label(vocabulary, value, extra_labels)}"
 
 
 def figure_data(fig: go.Figure) -> dict:

@@ -330,3 +330,9 @@ class LegislativeStageKind(models.TextChoices):
     EXPIRY = "expiry", _("end of application (expiry)")
     WITHDRAWAL = "withdrawal", _("withdrawal of the proposal")
     LAPSE = "lapse", _("lapse")
+
+
+def is_stage_number(vocabulary: str, symbol: str) -> bool:
+    """A stage's symbol is its number in the procedure ("1", "1+", "3€"). Before the label it would read as a
+    count ("2 reasoned opinion"), so badges, keys and chart legends put it after the label, named as a stage."""
+    return vocabulary == "stage" and any(character.isdigit() for character in symbol)

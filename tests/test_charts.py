@@ -110,8 +110,8 @@ def test_letters_bar_and_procedure_timeline_build_from_frames():
     fig = charts.letters_by_year_bar(letters, labels={"member_states": "Member States", "year": "year"})
     assert list(fig.data[0].y) == [23]
     decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
-                               "month"),
-                              (7, "EL", "non_communication", None, 2, "reasoned_opinion", None, "day")],
+                               "month", date(2014, 1, 31)),
+                              (7, "EL", "non_communication", None, 2, "reasoned_opinion", None, "day", None)],
                              columns=aggregates.DECISION_COLUMNS)
     fig = charts.procedure_timeline(decisions, procedure_names={7: "unknown (non-communication)"}, date_label="on")
     assert [list(trace.x) for trace in fig.data] == [["2014-01-01"]]  # undated decisions are left out
@@ -160,7 +160,7 @@ def test_hover_text_keeps_the_precision_of_the_date():
     assert "delivered late, delivered September 2021" in texts
     assert "2020" in texts  # the deadline, to the year it names
     decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
-                               "month")], columns=aggregates.DECISION_COLUMNS)
+                               "month", date(2014, 1, 31))], columns=aggregates.DECISION_COLUMNS)
     fig = charts.procedure_timeline(decisions, procedure_names={7: "EL"}, date_label="dated")
     assert list(fig.data[0].customdata) == ["January 2014"]
 

@@ -17,6 +17,7 @@ from initiatives.choices import (
     NotificationStatus,
     ProcedureState,
     Stage,
+    is_stage_number,
 )
 from initiatives.dates import PartialDate
 
@@ -51,6 +52,14 @@ def when(obj):
 
 
 @register.simple_tag
+def badge_content(vocabulary, symbol, label):
+    """The inside of a badge: the symbol then the label, or, for a stage number, the label then "stage 2"."""
+    if is_stage_number(vocabulary, symbol):
+        return format_html('{} <span class="badge-stage">{}</span>', label, _("stage %(n)s") % {"n": symbol})
+    return format_html('<span class="badge-symbol" aria-hidden="true">{}</span> {}', symbol, label)
+
+
+@register.simple_tag
 def status_badge(vocabulary, value):
     """A badge with symbol, label and colour; the definition as its title."""
     choices, looks = VOCABULARIES[vocabulary]
@@ -59,7 +68,5 @@ def status_badge(vocabulary, value):
                            _("unknown"))
     member = choices(value)
     look = looks[member]
-    return format_html(
-        '<span class="badge badge-{}-{}" title="{}">'
-        '<span class="badge-symbol" aria-hidden="true">{}</span> {}</span>',
-        vocabulary, member.value, look.definition, look.symbol, member.label)
+    return format_html('<span class="badge badge-{}-{}" title="{}">{}</span>', vocabulary, member.value,
+                       look.definition, badge_content(vocabulary, look.symbol, member.label))

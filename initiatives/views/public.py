@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -502,8 +503,10 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
 def matrix_summary(matrix, measure) -> str:
     bound = matrix[matrix[measure] != aggregates.NOT_BOUND]
     known = int((bound[measure] != aggregates.NO_RECORD).sum())
-    return _g("%(known)s of %(cells)s cells (bound Member States x articles shown) have a published record; "
-              "the rest are unknown.") % {"known": known, "cells": len(bound)}
+    return ngettext("%(known)s of %(cells)s cell (bound Member States x articles shown) has a published record; "
+                    "the rest are unknown.",
+                    "%(known)s of %(cells)s cells (bound Member States x articles shown) have a published record; "
+                    "the rest are unknown.", len(bound)) % {"known": known, "cells": len(bound)}
 
 
 # --- Infringement register --------------------------------------------------------------------------------------
@@ -577,8 +580,9 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
 
 def letters_summary(letters) -> str:
     top = letters.sort_values(["member_states", "year"], ascending=[False, True]).iloc[0]
-    return _g("In %(year)s the letters of formal notice reached %(n)s Member States, more than in any other "
-              "year.") % {"year": top["year"], "n": top["member_states"]}
+    return ngettext("In %(year)s the letters of formal notice reached %(n)s Member State, more than in any other "
+                    "year.", "In %(year)s the letters of formal notice reached %(n)s Member States, more than in any "
+                    "other year.", int(top["member_states"])) % {"year": top["year"], "n": top["member_states"]}
 
 
 # --- About --------------------------------------------------------------------------------------------------------

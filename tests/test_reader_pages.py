@@ -1,0 +1,53 @@
+"""Issue 14, on the pages: plurals through ngettext, stage numbers that do not read as counts, the staff Deadlines
+page that leads with live deadlines, valid <time> values, a meta description and a favicon for the API."""
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from initiatives.views import public
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PLURAL_NOUNS = (r"(key actions|procedures|Member States|articles|decisions|records|rows|cells|events|days|months"
+                r"|letters)")
+
+
+def test_no_template_puts_a_number_before_a_plural_noun_without_ngettext():
+    """`{{ n }} Member States` in a blocktranslate without `count`, or a figure followed by a fixed plural."""
+    offenders = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for block in re.finditer(r"{% blocktranslate(?P<args>[^%]*)%}(?P<body>.*?){% endblocktranslate %}", text,
+                                 re.S):
+            if "count" in block["args"]:
+                continue
+            if re.search(r"{{ ?\w+ ?}} " + PLURAL_NOUNS, block["body"]):
+                offenders.append(f"{path.name}: {block['body'][:70]}")
+        for match in re.finditer(r'<span class="figure">{{[^}]+}}</span> {% translate "' + PLURAL_NOUNS, text):
+            offenders.append(f"{path.name}: {match[0][:70]}")
+    assert offenders == []
+
+
+def test_the_letters_summary_speaks_of_one_member_state_in_the_singular():
+    letters = pd.DataFrame([{"year": 2014, "member_states": 1, "first_letters": 1, "additional_letters": 0,
+                             "codes": ["EL"]}])
+    assert "reached 1 Member State," in public.letters_summary(letters)
+
+
+def test_the_matrix_summary_speaks_of_one_cell_in_the_singular():
+    matrix = pd.DataFrame([{"member_state": "DE", "notification": "complete"}])
+    assert public.matrix_summary(matrix, "notification").startswith("1 of 1 cell ")
+
+
+STAGE_AS_COUNT = re.compile(r'class="badge-symbol" aria-hidden="true">\d')
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/infringements/", "/member-states/EL/", "/member-states/?measure=stage", "/about/",
+                                 "/"])
+def test_a_stage_badge_never_starts_with_its_number(client, url):
+    html = client.get(url).content.decode()
+    assert not STAGE_AS_COUNT.search(html), STAGE_AS_COUNT.search(html) and html[
+        STAGE_AS_COUNT.search(html).start() - 80:STAGE_AS_COUNT.search(html).end() + 60]
