@@ -30,9 +30,11 @@ from initiatives.models import (
     Initiative,
     KeyAction,
     KeyActionEvent,
+    LegislativeStage,
     MemberState,
     TranspositionReport,
 )
+from initiatives.models.legislation import slug_of
 from initiatives.text import strip_control_characters
 
 LIMIT = 50
@@ -106,6 +108,12 @@ TRACKED = [
                 "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
             lambda r: _ms_page(r.member_state.code),
             ("status", "comment", "date", *CHECKED)),
+    Tracked(LegislativeStage, ("file",), None, None,
+            lambda r: _("Legislative file %(ref)s: %(stage)s, %(when)s") % {
+                "ref": r.file.reference, "stage": r.get_stage_display(),
+                "when": PartialDate.from_parts(r.date, r.date_precision)},
+            lambda r: _page("legislation_detail", [slug_of(r.file.reference)], "/legislation/"),
+            ("stage", "date", "detail", *CHECKED)),
 ]
 
 

@@ -361,7 +361,35 @@ def tables() -> list[Table]:
             Column("position", "integer", _("1 for the procedure's first decision.")),
         ], _decisions, primary_key=["procedure_id", "position"],
             foreign_keys=[_fk(["procedure_id"], "infringement_procedures", ["id"])]),
+        _legislation_table(confidence, sources),
     ]
+
+
+def _legislation_table(confidence, sources) -> Table:
+    """The legislative files, stage by stage, in their import format (importers/legislation.py)."""
+    from initiatives.choices import LegislativeStageKind
+
+    return Table("legislative_stages", _("Legislative files, stage by stage"), _(
+        "The EU legislative procedures behind the key actions, one row per stage. Import format: "
+        "python manage.py import legislation legislative_stages.csv."), [
+        Column("procedure_ref", "string", _("The procedure reference, e.g. 2022/0155(COD).")),
+        Column("short_title", "string", _("The file's title.")),
+        Column("legal_act", "string", _("The act adopted, as the source words it, on the rows of the adoption and "
+                                        "after; empty before.")),
+        Column("key_action", "string", _("The code of the key action the file serves (recast: the revision of "
+                                         "the Directive).")),
+        Column("stage", "string", _("The stage."), enum=_enum(LegislativeStageKind)),
+        Column("date", "string", _("The stage's date."), partial_date=True),
+        Column("detail", "string", _("What happened.")),
+        sources, confidence,
+    ], _legislative_stages, primary_key=["procedure_ref", "stage", "date"])
+
+
+def _legislative_stages():
+    from initiatives.importers.legislation import export_rows
+    from initiatives.models import LegislativeFile
+
+    return export_rows(LegislativeFile.objects.published().with_related())
 
 
 def table(name: str) -> Table | None:

@@ -352,3 +352,54 @@ def test_the_initiative_page_shows_2b_delivered_late_beside_its_regulation_in_tr
     block = text.split('id="action-2b"')[1].split("</article>")[0]
     assert "delivered late" in block and "11 May 2022" in block
     assert "2022/0155(COD)" in block and "trilogue since 9 December 2025" in block
+
+
+# --- API, open data, feed ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_lists_the_files_with_their_state_and_stages(client):
+    body = client.get("/api/legislative-files/").json()
+    files = {f["reference"]: f for f in body["results"]}
+    assert len(files) == 5
+    csa = files["2022/0155(COD)"]
+    assert (csa["current_stage"], csa["current_since"], csa["key_actions"]) == ("trilogue", "2025-12-09", ["2b"])
+    reinstating = files["2025/0429(COD)"]
+    assert (reinstating["in_force_from"], reinstating["in_force_until"]) == ("2026-07-31", "2028-04-03")
+    assert reinstating["stages"][0]["sources"]
+
+
+@pytest.mark.django_db
+def test_the_api_on_a_past_day_leaves_out_files_not_yet_proposed_and_refuses_a_bad_day(client):
+    body = client.get("/api/legislative-files/?as_of=2021-01-01").json()
+    assert [f["reference"] for f in body["results"]] == ["2020/0259(COD)"]
+    assert body["results"][0]["current_stage"] == "proposal"
+    assert client.get("/api/legislative-files/?as_of=someday").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_api_detail_is_addressed_by_the_reference_and_an_unknown_one_is_a_404(client):
+    assert client.get("/api/legislative-files/2024-0035-COD/").json()["replaces"] == "32011L0093"
+    assert client.get("/api/legislative-files/2024-0035/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_open_data_table_of_stages_imports_back_unchanged(client):
+    response = client.get("/open-data/legislative_stages.csv")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    result = run_import("legislation", content, "legislative_stages.csv", dry_run=True)
+    assert result.ok, result.errors
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 46)
+
+
+@pytest.mark.django_db
+def test_a_stage_staff_add_appears_in_the_feed(client, staff_user):
+    file = LegislativeFile.objects.get(reference="2022/0155(COD)")
+    client.force_login(staff_user)
+    client.post(f"/staff/legislation/{file.pk}/stages/add/", {
+        "stage": Kind.TRILOGUE, "date": "2026-11-20", "detail": "Seventh trilogue.",
+        "sources": "https://example.org/seventh", "confidence": "low", "version": 0})
+    client.logout()
+    text = client.get("/feed/").content.decode()
+    assert "Legislative file 2022/0155(COD): trilogue, 20 November 2026" in text

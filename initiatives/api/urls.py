@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import legislation, views
 
 router = DefaultRouter()
 router.include_format_suffixes = False
@@ -16,6 +16,7 @@ router.register("transposition-reports", views.TranspositionReportViewSet, basen
 router.register("assessments", views.AssessmentViewSet, basename="api-assessment")
 router.register("infringement-procedures", views.ProcedureViewSet, basename="api-procedure")
 router.register("decisions", views.DecisionViewSet, basename="api-decision")
+router.register("legislative-files", legislation.LegislativeFileViewSet, basename="api-legislative-file")
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
