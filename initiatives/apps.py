@@ -8,6 +8,6 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from initiatives import caching
+        from initiatives import caching, checks  # noqa: F401 - checks registers the production checks
 
         caching.connect_signals()  # every change to the data makes the cached public pages stale
