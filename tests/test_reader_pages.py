@@ -51,3 +51,35 @@ def test_a_stage_badge_never_starts_with_its_number(client, url):
     html = client.get(url).content.decode()
     assert not STAGE_AS_COUNT.search(html), STAGE_AS_COUNT.search(html) and html[
         STAGE_AS_COUNT.search(html).start() - 80:STAGE_AS_COUNT.search(html).end() + 60]
+
+
+TIME_VALUE = re.compile(r'<time datetime="([^"]*)"')
+VALID_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+@pytest.mark.django_db
+def test_every_time_element_on_the_overview_has_a_valid_machine_value(client):
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.first()
+    action.short_title += " "  # a change with microseconds in its timestamp, as every real one has
+    action.save()
+    html = client.get("/").content.decode()
+    values = TIME_VALUE.findall(html)
+    assert values and all(VALID_DATETIME.match(v) for v in values), values
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/initiatives/", "/timeline/", "/member-states/DE/", "/infringements/",
+                                 "/about/", "/accounts/login/", "/open-data/"])
+def test_every_page_has_a_meta_description(client, url):
+    html = client.get(url).content.decode()
+    match = re.search(r'<meta name="description" content="([^"]{40,})">', html)
+    assert match, f"{url} has no meta description"
+
+
+@pytest.mark.django_db
+def test_the_favicon_that_the_api_page_asks_for_is_served(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain and response.redirect_chain[-1][0].endswith("favicon.svg")

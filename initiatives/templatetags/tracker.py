@@ -70,3 +70,11 @@ def status_badge(vocabulary, value):
     look = looks[member]
     return format_html('<span class="badge badge-{}-{}" title="{}">{}</span>', vocabulary, member.value,
                        look.definition, badge_content(vocabulary, look.symbol, member.label))
+
+
+@register.filter
+def machine_datetime(value) -> str:
+    """A moment as a valid HTML `<time datetime>` value: to the second, with its offset, no microseconds."""
+    if not value:
+        return ""
+    return value.replace(microsecond=0).isoformat() if hasattr(value, "microsecond") else value.isoformat()
