@@ -278,7 +278,7 @@ class Basis:
     """The newest copy of the register taken by the day, and whether decisions recorded since add to it."""
 
     copy_day: date | None
-    decisions_since: int
+    decisions_since: bool
 
     def describe(self) -> str:
         if self.copy_day is None:
@@ -292,11 +292,10 @@ class Basis:
 
 
 def basis(day: date | None = None) -> Basis:
-    """Two queries: the newest copy taken by `day`, and the decisions dated after it that count on `day`."""
-    from initiatives.models import RegisterCopy
+    """One query: the newest copy taken by `day`, and whether decisions dated after it count on `day`."""
+    from initiatives.models import Decision, RegisterCopy
 
     copies = RegisterCopy.objects.all() if day is None else RegisterCopy.objects.filter(taken_on__lte=day)
-    copy_day = copies.order_by("-taken_on").values_list("taken_on", flat=True).first()
-    if copy_day is None:
-        return Basis(None, 0)
-    return Basis(copy_day, decisions(day).filter(date__gt=copy_day).count())
+    since = decisions(day, Decision.objects.filter(date__gt=OuterRef("taken_on")))
+    newest = copies.order_by("-taken_on").annotate(since=Exists(since)).values_list("taken_on", "since").first()
+    return Basis(newest[0], newest[1]) if newest else Basis(None, False)

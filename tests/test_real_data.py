@@ -139,15 +139,3 @@ def test_additional_letters_are_their_own_stage_in_the_same_procedure():
     portugal = InfringementProcedure.objects.get(infr_number="INFR(2018)2334")
     assert [d.stage for d in portugal.decisions.all()] == [
         Stage.LETTER_OF_FORMAL_NOTICE, Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE]
-
-
-def test_the_malta_closure_of_unknown_date_closes_the_non_communication_case_only():
-    procedures = InfringementProcedure.objects.filter(member_state__code="MT").with_state()
-    closed = {p.type: p.is_closed for p in procedures}
-    assert closed == {"non_communication": True, "non_conformity": False}
-    closure = Decision.objects.get(stage=Stage.CLOSED)
-    assert closure.date is None and closure.when is None
-
-
-def test_unknown_infr_numbers_stay_unknown():
-    assert InfringementProcedure.objects.get(member_state__code="DE").infr_number is None

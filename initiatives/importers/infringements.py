@@ -211,6 +211,13 @@ def _apply_decisions(procedure: InfringementProcedure, items: list[ParsedRow], r
     for item in items:
         identity = (item.stage, item.when.value if item.when else None, item.when.precision if item.when else "")
         decision = by_identity.get(identity)
+        if decision is None:
+            decision = _known_more_precisely(item, existing, matched)
+            if decision is not None:  # a more precise source (the Commission's register) dated it since: keep that
+                matched.add(decision.pk)
+                result.unchanged += 1
+                steps.append((sort_key(decision.stage, decision.when), decision.stage, decision.when, None, decision))
+                continue
         if decision is not None:
             matched.add(decision.pk)
         steps.append((item.sort_key(), item.stage, item.when, item, decision))
@@ -235,11 +242,27 @@ def _apply_decisions(procedure: InfringementProcedure, items: list[ParsedRow], r
                 Decision.objects.filter(pk=decision.pk).update(position=position)
             continue
         upsert(Decision, {"procedure": procedure, "stage": stage, "date": when.value if when else None}, {
-            "date_precision": when.precision if when else "day", "position": position,
+            "date_precision": when.precision if when else "day", "date_latest": when.end if when else None,
+            "position": position,
             "confidence": item.confidence, "note": item.note,
         }, result, citations=item.citations, label=_("%(stage)s of %(date)s for %(procedure)s") % {
             "stage": Stage(stage).label, "date": when.display() if when else _("unknown date"),
             "procedure": procedure})
+
+
+def _known_more_precisely(item: ParsedRow, existing: list[Decision], matched: set[int]) -> Decision | None:
+    """The recorded decision of the row's stage whose date lies within the row's (a month narrowed to its day,
+    an undated closure since known to lie between two days), if any: the row says the same, less precisely."""
+    for decision in existing:
+        if decision.pk in matched or decision.stage != item.stage or decision.when is None:
+            continue
+        if item.when is None:
+            if item.stage == Stage.CLOSED:  # a procedure has one closure
+                return decision
+            continue
+        if item.when.start <= decision.when.start and decision.when.end <= item.when.end:
+            return decision
+    return None
 
 
 def export_rows(decisions, *, with_ids: bool = False) -> list[list]:

@@ -174,6 +174,8 @@ class Decision(PreciseDateMixin, SourcedFact):
 
     def save(self, *args, **kwargs):
         # date_latest follows date and precision, except for an interval, whose last day is its own fact.
+        self.date = self._meta.get_field("date").to_python(self.date)  # "2014-01-27" given as text
+        self.date_latest = self._meta.get_field("date_latest").to_python(self.date_latest)
         if self.date is None:
             self.date_latest = None
         elif self.date_precision != Precision.BETWEEN or self.date_latest is None:
