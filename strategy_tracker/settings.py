@@ -264,6 +264,26 @@ if not _freshness_months.isdecimal() or int(_freshness_months) < 1:
                                f"{_freshness_months!r}")
 FRESHNESS_MONTHS = int(_freshness_months)
 
+# Email (password resets, error mails): written to the console in development; in production sent over SMTP,
+# by default to a mail server on this machine (EMAIL_HOST localhost, port 25).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+_email_port = (os.environ.get("EMAIL_PORT") or "25").strip()
+if not _email_port.isdecimal():
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number, not {_email_port!r}")
+EMAIL_PORT = int(_email_port)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS, usually port 587) and EMAIL_USE_SSL (port 465) exclude "
+                               "each other: set one.")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "tracker@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Demo accounts (create_demo_accounts, refused when DEBUG is off).
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "tracker-demo")
 
