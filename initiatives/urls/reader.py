@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from initiatives.views import account
+from initiatives.views import search as search_views
 
 
 @require_safe
@@ -16,5 +17,6 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
+    path("search/", search_views.search, name="search"),
     path("accounts/home/", account.after_login, name="after_login"),
 ]
