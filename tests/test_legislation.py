@@ -403,3 +403,13 @@ def test_a_stage_staff_add_appears_in_the_feed(client, staff_user):
     client.logout()
     text = client.get("/feed/").content.decode()
     assert "Legislative file 2022/0155(COD): trilogue, 20 November 2026" in text
+
+
+@pytest.mark.django_db
+def test_the_directive_page_says_where_its_recast_stands(client):
+    text = client.get("/directive/").content.decode()
+    assert "Its successor:" in text and "2024/0035(COD)" in text
+    assert "provisional agreement since 22 June 2026" in text
+    past = client.get("/directive/?as_of=2024-12-31").content.decode()
+    assert "Council general approach or mandate since 13 December 2024" in past
+    assert "Its successor:" not in client.get("/directive/?as_of=2023-12-31").content.decode()

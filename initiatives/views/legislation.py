@@ -197,3 +197,13 @@ def attach_outcomes(actions, day: date | None) -> None:
                 by_action.setdefault(action_id, []).append(states[file_id])
     for action in actions:
         action.outcome_states = sorted(by_action.get(action.pk, []), key=lambda state: state.file.reference)
+
+
+def successor_states(celex: str, day: date | None) -> list[FileState]:
+    """Where the files that would replace the act `celex` (a recast) stood on `day` (None: today). One query."""
+    files: dict[int, LegislativeFile] = {}
+    for stage in LegislativeStage.objects.filter(file__replaces__celex=celex).select_related("file").order_by(
+            "file__reference", "date", "id"):
+        files.setdefault(stage.file_id, stage.file).__dict__.setdefault("stage_list", []).append(stage)
+    now = today()
+    return [state for state in (state_of(file, day, now) for file in files.values()) if state.current]

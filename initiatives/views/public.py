@@ -62,7 +62,7 @@ from initiatives.models import (
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
-from initiatives.views.legislation import attach_outcomes
+from initiatives.views.legislation import attach_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
@@ -497,6 +497,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             chart=chart, grid=grid, counts=counts,
             nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
                                                                      aggregates.NOT_BOUND]).all(),
+            successors=successor_states(aggregates.DIRECTIVE_CELEX, self.as_of.day),
             **directive_with_deadline(self.as_of.reference_day), **kwargs)
 
 
