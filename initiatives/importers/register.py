@@ -613,7 +613,7 @@ class Reconciler:
             result.created += 1
             result.note("created", _("%(case)s: %(stage)s of %(day)s.") % {
                 "case": case.label(), "stage": Stage(stage).label, "day": when.display()})
-        procedure._prefetched_objects_cache.pop("decisions", None)
+        getattr(procedure, "_prefetched_objects_cache", {}).pop("decisions", None)
 
     def listed_but_closed(self, procedure, closure: Decision, case: RegisterCase) -> None:
         """The copy lists a procedure recorded as closed: narrow an interval that holds the copy's day;

@@ -236,7 +236,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='registercopy',
             name='source',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='register_copy', to='initiatives.source', verbose_name='source'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='register_copies', to='initiatives.source', verbose_name='source'),
         ),
         migrations.AddField(
             model_name='registerlisting',

@@ -35,8 +35,8 @@ class RegisterCopy(models.Model):
     rows = models.PositiveIntegerField(_("rows"))
     cases = models.PositiveIntegerField(_("cases"), help_text=_("Cases in the whole copy, every policy area."))
     cases_about_act = models.PositiveIntegerField(_("cases about the act"))
-    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="register_copy",
-                                  verbose_name=_("source"))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="register_copies",
+                               verbose_name=_("source"))
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("imported by"))
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
