@@ -83,3 +83,36 @@ def test_the_favicon_that_the_api_page_asks_for_is_served(client):
     response = client.get("/favicon.ico", follow=True)
     assert response.status_code == 200
     assert response.redirect_chain and response.redirect_chain[-1][0].endswith("favicon.svg")
+
+
+# --- The staff Deadlines page (item 19) ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def test_an_ended_reply_period_is_not_an_overdue_task_and_live_deadlines_lead_the_page(staff_client):
+    from datetime import date
+
+    from initiatives.choices import Stage
+    from initiatives.models import Decision, InfringementProcedure, LegalAct, MemberState
+
+    def procedure(code, when):
+        made = InfringementProcedure.objects.create(member_state=MemberState.objects.get(code=code),
+                                                    type="non_conformity",
+                                                    legal_act=LegalAct.objects.get(celex="32011L0093"))
+        Decision.objects.create(procedure=made, position=1, stage=Stage.LETTER_OF_FORMAL_NOTICE, date=when,
+                                date_precision="day")
+        return made
+
+    procedure("DK", date(2030, 1, 1))  # reply due 1 March 2030: ended by the day counted
+    procedure("DK", date(2030, 5, 2))  # reply due 2 July 2030: 8 days left
+    html = staff_client.get("/staff/deadlines/", {"today": "2030-06-24", "member_state": "DK"}).content.decode()
+    assert "reply period ended on 1 March 2030" in html
+    assert "days overdue" not in html.split('id="actions-heading"')[0]  # no reply counted as an overdue task
+    live = html.index('id="live-heading"')
+    assert live < html.index('id="replies-heading"') and live < html.index('id="actions-heading"')
+    assert "8 days left" in html[live:html.index('id="replies-heading"')]

@@ -149,8 +149,12 @@ class DeadlinesView(StaffRequiredMixin, TemplateView):
         due_actions = key_action_items([state.show_key_action_on(action) for action in actions], today)
 
         order = {state.pk: state.protocol_order for state in member_states}
+        # Live deadlines lead the page: what is due within the window, replies and key actions together, soonest
+        # first. A reply period that has ended is not a task (the replies are not public, so never recorded).
+        live = sorted((item for item in replies + due_actions if item.state == DUE_SOON),
+                      key=lambda item: (item.due, isinstance(item.subject, KeyAction), item.subject.pk))
         context.update(
-            today=today,
+            today=today, live=live,
             counted_on_another_day=today != timezone.localdate(),
             replies=grouped(replies, lambda item: item.subject.member_state,
                             lambda state: order.get(state.pk, 0)),
