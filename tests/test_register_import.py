@@ -17,6 +17,7 @@ from initiatives.choices import ProcedureState, ProcedureType, Stage
 from initiatives.importers.register import classify, read_infr_number, run_file
 from initiatives.models import Decision, InfringementProcedure, RegisterCopy
 from tests.factories import DecisionFactory, LegalActFactory, ProcedureFactory
+from tests.test_staff_queries import STAFF_REQUEST
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +271,25 @@ def test_the_command_needs_the_day_the_copy_was_taken(tmp_path: Path, capsys):
         call_command("import", "register", str(copy))
     call_command("import", "register", str(copy), "--taken-on", "2021-06-22", "--dry-run")
     assert "Dry run: nothing was saved." in capsys.readouterr().out
+
+
+def test_staff_see_the_list_of_copies_with_their_day_file_and_checksum(client, staff_user):
+    client.force_login(staff_user)
+    html = client.get("/staff/register-copies/").content.decode()
+    copy = RegisterCopy.objects.get(taken_on=date(2024, 4, 24))
+    assert "24 April 2024" in html and copy.file_name in html and copy.sha256[:16] in html
+    assert "with the shipped data" in html
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_the_list_of_copies_costs_the_same_queries_however_many_there_are(client, staff_user, act, extra,
+                                                                          django_assert_num_queries):
+    from tests.factories import RegisterCopyFactory
+
+    for _ in range(extra):
+        RegisterCopyFactory(legal_act=act)
+    client.force_login(staff_user)
+    # 1-5 every logged-in staff page (tests/test_staff_queries.py: STAFF_REQUEST), 6 the copies with their act,
+    # importer and source
+    with django_assert_num_queries(STAFF_REQUEST + 1):
+        assert client.get("/staff/register-copies/").status_code == 200

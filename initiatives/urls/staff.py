@@ -1,6 +1,6 @@
 from django.urls import path
 
-from initiatives.views import staff
+from initiatives.views import register, staff
 
 urlpatterns = [
     path("staff/", staff.StaffHomeView.as_view(), name="staff_home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/assessments/<str:code>/", staff.AssessmentArticlesView.as_view(), name="staff_assessment_articles"),
     path("staff/assessments/<str:code>/<int:number>/", staff.AssessmentUpdateView.as_view(),
          name="staff_assessment"),
+    path("staff/register-copies/", register.RegisterCopyListView.as_view(), name="staff_register_copies"),
     path("staff/reviews/", staff.ReviewQueueView.as_view(), name="staff_reviews"),
     path("staff/reviews/<int:pk>/", staff.ReviewView.as_view(), name="staff_review"),
     path("staff/history/<slug:kind>/<int:pk>/", staff.HistoryView.as_view(), name="staff_history"),
