@@ -75,3 +75,70 @@ def test_a_staff_comment_on_approval_reaches_liaison_de(client, liaison_de, staf
     assert "Thank you; we also checked the Land laws." in client.get(article_url()).content.decode()
     overview = client.get(reverse("initiatives:liaison_member_state", args=["DE"])).content.decode()
     assert "Thank you; we also checked the Land laws." in overview
+
+
+# --- A liaison reports article after article (item 16) --------------------------------------------------------------
+
+
+def test_liaison_de_saves_and_goes_to_the_next_article(client, liaison_de):
+    client.force_login(liaison_de)
+    response = client.get(article_url(number=3))
+    from .test_review_flow import form_values
+
+    data = form_values(response, status=NotificationStatus.NONE)
+    data["save_next"] = "1"
+    response = client.post(article_url(number=3), data)
+    assert response.status_code == 302 and response["Location"] == article_url(number=4)
+    assert LiaisonReport.objects.get(member_state__code="DE", article__number=3).state == ReviewState.DRAFT
+
+
+def test_liaison_de_sees_how_many_articles_are_reported(client, liaison_de):
+    client.force_login(liaison_de)
+    liaison_saves(client, submit=True, status=NotificationStatus.NONE)
+    html = client.get(reverse("initiatives:liaison_member_state", args=["DE"])).content.decode()
+    from initiatives.views.staff import directive_articles
+
+    assert f"1 of {directive_articles().count()} articles reported" in html
+
+
+def test_liaison_de_sees_and_edits_every_article_in_one_table(client, liaison_de):
+    client.force_login(liaison_de)
+    url = reverse("initiatives:liaison_articles", args=["DE"])
+    response = client.get(url)
+    assert response.status_code == 200
+    forms = response.context["rows"]
+    data = {}
+    for row in forms:
+        if row["form"] is None:
+            continue
+        for field in row["form"]:
+            value = field.value()
+            data[field.html_name] = "" if value is None else value
+    first, second = [row for row in forms if row["form"] is not None][:2]
+    data[first["form"].add_prefix("status")] = NotificationStatus.NONE
+    data[second["form"].add_prefix("status")] = NotificationStatus.PARTIAL  # needs a measure: refused
+    response = client.post(url, data)
+    assert response.status_code == 200 and not LiaisonReport.objects.filter(member_state__code="DE").exists()
+    data[second["form"].add_prefix("status")] = NotificationStatus.NONE
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert LiaisonReport.objects.filter(member_state__code="DE", state=ReviewState.DRAFT).count() == 2
+
+
+def test_liaison_fr_cannot_open_germanys_table(client, liaison_fr):
+    client.force_login(liaison_fr)
+    assert client.get("/liaison/DE/articles/").status_code == 404
+
+
+def test_saving_the_table_as_the_browser_sends_it_unchanged_saves_nothing(client, liaison_de):
+    client.force_login(liaison_de)
+    url = reverse("initiatives:liaison_articles", args=["DE"])
+    html = client.get(url).content.decode()
+    import re
+
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    for name in re.findall(r'<select name="([^"]+)"', html):
+        data[name] = ""  # the browser sends the selected (first, empty) choice
+    client.post(url, data)
+    assert not LiaisonReport.objects.filter(member_state__code="DE").exists()
+    assert 'value="" selected' in html or '<option value="">' in html

@@ -3,13 +3,16 @@
 Everything is scoped to the liaison's own Member State; any other code in the URL answers 404.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _g
+from django.utils.translation import ngettext
 from django.views.generic import FormView, RedirectView, TemplateView
 
 from initiatives import services
@@ -49,7 +52,16 @@ class LiaisonMemberStateView(LiaisonScopeMixin, TemplateView):
         rows = [{"article": article, "report": own.get(article.pk), "published": published.get(article.pk)}
                 for article in directive_articles()]
         counts = {state: sum(1 for r in own.values() if r.state == state) for state in ReviewState.values}
-        return super().get_context_data(member_state=self.member_state, rows=rows, counts=counts, **kwargs)
+        return super().get_context_data(member_state=self.member_state, rows=rows, counts=counts,
+                                        progress=progress(own.values(), len(rows)), **kwargs)
+
+
+REPORTED = (ReviewState.SUBMITTED, ReviewState.APPROVED)
+
+
+def progress(reports, total: int) -> dict:
+    """How many articles the liaison has reported (submitted or approved) of `total`."""
+    return {"reported": sum(1 for report in reports if report.state in REPORTED), "total": total}
 
 
 class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
@@ -82,7 +94,9 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
             member_state=self.member_state, article=self.article).prefetch_related("measures").first()
         return super().get_context_data(
             member_state=self.member_state, article=self.article, report=self.report, published=published,
-            locked=not self.report.editable_by_liaison, **kwargs)
+            locked=not self.report.editable_by_liaison, next_article=self.next_article(),
+            progress=progress(LiaisonReport.objects.filter(member_state=self.member_state),
+                              directive_articles().count()), **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.get_objects()
@@ -108,7 +122,15 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
             return HttpResponseRedirect(reverse("initiatives:liaison_member_state", args=[self.member_state.code]))
         messages.success(self.request, _g("Draft saved. Nothing is published until you submit it and the "
                                           "Commission approves it."))
+        following = self.next_article() if "save_next" in self.request.POST else None
+        if following is not None:
+            return HttpResponseRedirect(reverse("initiatives:liaison_article",
+                                                args=[self.member_state.code, following.number]))
         return HttpResponseRedirect(report.get_absolute_url())
+
+    def next_article(self):
+        """The article after this one in the workspace's list, or None after the last."""
+        return directive_articles().filter(number__gt=self.article.number).order_by("number").first()
 
 
 class LiaisonHistoryView(LiaisonScopeMixin, TemplateView):
@@ -121,3 +143,66 @@ class LiaisonHistoryView(LiaisonScopeMixin, TemplateView):
             raise Http404("No report yet")
         return super().get_context_data(member_state=self.member_state, article=article, report=report,
                                         entries=revisions(LiaisonReport, report.pk), **kwargs)
+
+
+class LiaisonTableView(LiaisonScopeMixin, TemplateView):
+    """Every article in one table: see all reports at once and save changes to several as drafts in one go.
+
+    All or nothing: one row that does not validate (or changed meanwhile) and no row is saved; the table comes
+    back with the errors beside their rows. A submitted report waits for review and shows read-only."""
+
+    template_name = "initiatives/liaison/articles_table.html"
+    TABLE_FIELDS = ("status", "measure_title", "measure_reference", "measure_date", "comment")
+
+    def rows(self, data=None):
+        own = {r.article_id: r for r in LiaisonReport.objects.editable_by(self.request.user).filter(
+            member_state=self.member_state).select_related("article")}
+        rows = []
+        for article in directive_articles():
+            report = own.get(article.pk) or LiaisonReport(member_state=self.member_state, article=article)
+            form = None
+            if report.editable_by_liaison:
+                form = LiaisonReportForm(data, instance=report, member_state=self.member_state,
+                                         prefix=f"art-{article.number}",
+                                         initial={"version": current_version(report)})
+                # an empty first choice: a row not started stays empty (and unchanged) until the liaison picks
+                choices = [c for c in form.fields["status"].choices if c[0] != ""]
+                form.fields["status"].widget = forms.Select(choices=[("", _g("not reported"))] + choices)
+                form.fields["comment"].widget.attrs["rows"] = 2
+            fields = [form[name] for name in self.TABLE_FIELDS] if form is not None else []
+            rows.append({"article": article, "report": report, "form": form, "fields": fields})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        rows = kwargs.pop("rows", None) or self.rows()
+        return super().get_context_data(member_state=self.member_state, rows=rows,
+                                        progress=progress([row["report"] for row in rows], len(rows)), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        rows = self.rows(request.POST)
+        changed = [row for row in rows if row["form"] is not None and row["form"].has_changed()
+                   and row["form"].add_prefix("version") in request.POST]
+        if not changed:
+            messages.info(request, _g("Nothing changed, so nothing was saved."))
+            return self.render_to_response(self.get_context_data(rows=rows))
+        if not all(row["form"].is_valid() for row in changed):
+            messages.error(request, _g("Nothing was saved: correct the rows marked below, then save again."))
+            return self.render_to_response(self.get_context_data(rows=rows, invalid=True))
+        try:
+            with transaction.atomic():
+                for row in changed:
+                    services.save_liaison_report(row["form"].instance, user=request.user,
+                                                 version=row["form"].cleaned_data["version"])
+        except services.EditConflict:
+            messages.error(request, _g("Nothing was saved: someone changed one of these reports while you were "
+                                       "editing. The table now shows the current values."))
+            return HttpResponseRedirect(request.path)
+        except (ValidationError, services.StateError) as error:
+            messages.error(request, _g("Nothing was saved: %(error)s") % {
+                "error": "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)})
+            return self.render_to_response(self.get_context_data(rows=rows, invalid=True))
+        messages.success(request, ngettext(
+            "%(n)s draft saved. Nothing is published until you submit it and the Commission approves it.",
+            "%(n)s drafts saved. Nothing is published until you submit them and the Commission approves them.",
+            len(changed)) % {"n": len(changed)})
+        return HttpResponseRedirect(request.path)
