@@ -73,3 +73,41 @@ def test_letters_by_year_show_the_years_without_letters(page):
     assert {"2015", "2016", "2017", "2018"} <= set(years), years
     assert len(years) == len(set(years))
 
+
+# --- Phone: no public page is wider than the screen ---------------------------------------------------------------
+
+WIDE_PAGES = ["/", "/initiatives/", "/initiatives/2/", "/timeline/", "/member-states/", "/member-states/DE/",
+              "/member-states/EL/", "/directive/", "/infringements/", "/about/", "/open-data/", "/api/docs/",
+              "/accounts/login/", "/legislation/", "/search/?q=Malta", "/search/?q=reasoned+opinion"]
+
+
+@pytest.mark.parametrize("path", WIDE_PAGES)
+def test_no_public_page_is_wider_than_a_phone_or_tablet(page, path):
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        pytest.skip(f"{path} does not exist yet")
+    too_wide = {}
+    for width in (320, 390, 768):
+        open_page(page, path, width)
+        page.wait_for_timeout(300)  # charts redraw for the width
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            culprits = page.evaluate("""w => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.table-scroll'))
+                .slice(0, 4).map(e => e.tagName + '.' + e.className + ' '
+                            + Math.round(e.getBoundingClientRect().right))""",
+                                     width)
+            too_wide[width] = (scroll_width, culprits)
+    assert too_wide == {}, f"{path}: wider than the screen: {too_wide}"
+
+
+def test_the_registers_stage_column_is_reached_by_scrolling_the_table_and_its_first_column_stays(page):
+    open_page(page, "/infringements/", 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("table.data-table").first.locator("xpath=..")
+    assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+    first_cell = page.locator("table.data-table tbody tr td").first
+    assert first_cell.evaluate("e => getComputedStyle(e).position") == "sticky"
