@@ -336,3 +336,16 @@ def is_stage_number(vocabulary: str, symbol: str) -> bool:
     """A stage's symbol is its number in the procedure ("1", "1+", "3€"). Before the label it would read as a
     count ("2 reasoned opinion"), so badges, keys and chart legends put it after the label, named as a stage."""
     return vocabulary == "stage" and any(character.isdigit() for character in symbol)
+
+
+class Commitment(models.TextChoices):
+    """What a key action commits to do: the verb of its statement. Its outcome (the law, the network ...) is
+    followed apart."""
+
+    PROPOSE = "propose", _("propose")
+    LAUNCH = "launch", _("launch")
+    SET_UP = "set_up", _("set up")
+    SUPPORT = "support", _("support")
+    STUDY = "study", _("study")
+    ENFORCE = "enforce", _("ensure and enforce")
+    OTHER = "other", _("other")

@@ -218,12 +218,28 @@ class KeyActionForm(PlainTextFormMixin, VerifiedTodayFormMixin, PreciseDateFormM
 
     class Meta:
         model = KeyAction
-        fields = ["status", "progress", "narrative"]
+        fields = ["status", "status_reason", "status_source", "progress", "narrative", "commitment", "outcome"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 6}),
                    "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})}
-        help_texts = {"narrative": _("Shown on the public pages. Plain text.")}
+        help_texts = {"narrative": _("Shown on the public pages. Plain text."),
+                      "status_reason": _("Needed when you change a status that follows from the evidence (a "
+                                         "\u201cpropose\u201d commitment whose file has a proposal); shown on the "
+                                         "public page."),
+                      "status_source": _("The source for the status you set: a link or a document reference.")}
 
-    field_order = ["status", "progress", "forecast", "date", "narrative", "reason", "version"]
+    field_order = ["status", "status_reason", "status_source", "progress", "forecast", "date", "narrative",
+                   "commitment", "outcome", "reason", "version"]
+
+    def clean(self):
+        """Changing a status that follows from the evidence is an override by staff: it needs a reason and a
+        source (KeyAction.clean says so), and the public page says staff set it."""
+        cleaned = super().clean()
+        if self.instance.pk and "status" in self.changed_data:
+            from initiatives.models.legislation import derived_status_of
+
+            derived = derived_status_of(self.instance)
+            self.instance.status_set_by_staff = derived is not None and derived[0] != cleaned.get("status")
+        return cleaned
 
 
 class EventForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin, PreciseDateFormMixin, TrackedFormMixin,

@@ -296,4 +296,8 @@ def save_legislative_stage(stage, *, user, citations: list[str], reason: str = "
     _check_version(stage, version)
     stage.full_clean(exclude=["file"])
     _save_audited(stage, user=user, reason=reason, m2m={"sources": _sources(citations)})
+    if stage.stage == "proposal":
+        from initiatives.importers.legislation import apply_derived_statuses
+
+        apply_derived_statuses()
     return stage

@@ -413,3 +413,79 @@ def test_the_directive_page_says_where_its_recast_stands(client):
     past = client.get("/directive/?as_of=2024-12-31").content.decode()
     assert "Council general approach or mandate since 13 December 2024" in past
     assert "Its successor:" not in client.get("/directive/?as_of=2023-12-31").content.decode()
+
+
+# --- the commitment, its derived status and staff's override ----------------------------------------------------
+
+
+def test_a_propose_commitment_is_delivered_on_its_files_proposal_and_late_after_its_deadline():
+    from initiatives.models import KeyAction
+
+    action = KeyAction(commitment="propose", deadline=date(2021, 4, 1), deadline_precision="quarter")
+    assert action.derived_status([d("2022-05-11"), d("2023-11-30")]) == ("delivered_late", d("2022-05-11"))
+    assert action.derived_status([d("2021-06-30")]) == ("delivered", d("2021-06-30"))
+    assert KeyAction(commitment="propose").derived_status([d("2020-09-10")]) == ("delivered", d("2020-09-10"))
+    assert KeyAction(commitment="launch").derived_status([d("2020-09-10")]) is None
+    assert action.derived_status([]) is None
+
+
+@pytest.mark.django_db
+def test_the_shipped_key_actions_state_their_commitment_and_outcome(client):
+    from initiatives.models import KeyAction
+
+    commitments = dict(KeyAction.objects.values_list("code", "commitment"))
+    assert (commitments["2a"], commitments["2b"], commitments["3"], commitments["5"]) == (
+        "propose", "propose", "launch", "set_up")
+    block = client.get("/initiatives/2/").content.decode().split('id="action-2b"')[1].split("</article>")[0]
+    assert "to propose" in block and "The CSA Regulation" in block
+
+
+@pytest.mark.django_db
+def test_a_proposal_staff_add_to_a_propose_commitments_file_delivers_it(client, staff_user):
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.get(code="2-europol")  # commitment: propose; no file yet
+    file = LegislativeFile.objects.create(reference="2020/0400(COD)", title="Europol mandate")
+    file.key_actions.add(action)
+    client.force_login(staff_user)
+    client.post(f"/staff/legislation/{file.pk}/stages/add/", {
+        "stage": Kind.PROPOSAL, "date": "2021-02-01", "detail": "A proposal.", "sources": "https://example.org/p",
+        "confidence": "high", "version": 0})
+    action.refresh_from_db()  # its deadline is Q4 2020
+    assert (action.status, action.when) == ("delivered_late", d("2021-02-01"))
+
+
+def key_action_post(client, action, **changes):
+    from tests.test_review_flow import form_values
+
+    url = f"/staff/key-actions/{action.pk}/"
+    return client.post(url, form_values(client.get(url), **changes))
+
+
+@pytest.mark.django_db
+def test_staff_user_cannot_override_a_derived_status_without_a_reason_and_a_source(client, staff_user):
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.get(code="2b")
+    client.force_login(staff_user)
+    response = key_action_post(client, action, status="partially_delivered")
+    assert response.status_code == 200 and "needs a reason and a source" in response.content.decode()
+    assert KeyAction.objects.get(pk=action.pk).status == "delivered_late"
+
+
+@pytest.mark.django_db
+def test_a_status_staff_set_with_a_reason_and_a_source_says_so_and_survives_a_reimport(client, staff_user):
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.get(code="2b")
+    client.force_login(staff_user)
+    response = key_action_post(client, action, status="partially_delivered", status_reason="Only part proposed.",
+                               status_source="https://example.org/why")
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status_set_by_staff and action.status == "partially_delivered"
+    run_import("legislation", NEW_FILE, "more.csv", dry_run=False)
+    assert KeyAction.objects.get(pk=action.pk).status == "partially_delivered"
+    client.logout()
+    block = client.get("/initiatives/2/").content.decode().split('id="action-2b"')[1].split("</article>")[0]
+    assert "set by staff" in block and "Only part proposed." in block

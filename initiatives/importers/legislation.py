@@ -126,6 +126,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
             }, result, citations=parsed["citations"],
                 label=_("%(stage)s of %(ref)s, %(date)s") % {"stage": parsed["stage"], "ref": reference,
                                                               "date": when.isoformat()})
+    apply_derived_statuses(result)
     return result
 
 
@@ -198,3 +199,34 @@ def export_rows(files) -> list[list]:
             rows.append([file.reference, file.title, act, code, stage.stage, stage.when.isoformat(), stage.detail,
                          " ; ".join(s.citation for s in stage.sources.all()), stage.confidence])
     return rows
+
+
+def apply_derived_statuses(result: ImportResult | None = None) -> None:
+    """Give each key action whose commitment is to propose, and whose legislative files have a proposal, the
+    status that follows (KeyAction.derived_status): delivered on the proposal's day, late after its deadline.
+    A status staff set (with a reason and a source) is left alone."""
+    from initiatives.choices import Commitment
+
+    from .common import CHANGE_REASON
+
+    proposals: dict[int, list] = defaultdict(list)
+    for stage in LegislativeStage.objects.filter(stage=Kind.PROPOSAL, file__key_actions__commitment=Commitment.PROPOSE,
+                                                 file__key_actions__status_set_by_staff=False).prefetch_related(
+            "file__key_actions"):
+        for action in stage.file.key_actions.all():
+            proposals[action.pk].append(stage.when)
+    for action in KeyAction.objects.filter(pk__in=proposals):
+        derived = action.derived_status(proposals[action.pk])
+        if derived is None or action.status_set_by_staff:
+            continue
+        status, when = derived
+        if (action.status, action.date, action.date_precision) == (status, when.start, when.precision):
+            continue
+        action.status, action.date, action.date_precision = status, when.start, when.precision
+        action.full_clean()
+        action._change_reason = CHANGE_REASON.get() or _("status from the proposal of its legislative file")
+        action.save()
+        if result is not None:
+            result.updated += 1
+            result.changes.append(_("set key action %(code)s to %(status)s on %(date)s, from its file's proposal") % {
+                "code": action.code, "status": status, "date": when.isoformat()})

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from . import events, infringements, legislation, reference
+from . import commitments, events, infringements, legislation, reference
 from .common import CHANGE_REASON, LOADER_REASON
 from .events import KEY_ACTION_COLUMNS
 from .tabular import ImportResult, read_table
@@ -47,6 +47,8 @@ def _load(results, table, data_dir, text, key_actions, dry_run):
             table(data_dir / "key_actions_timeline.csv", events.REQUIRED, events.OPTIONAL))
         results["infringement decisions"] = infringements.run(
             table(data_dir / "infringements.csv", infringements.REQUIRED, infringements.OPTIONAL))
+        results["key action commitments"] = commitments.run(
+            table(key_actions.parent / "key_action_commitments.csv", commitments.REQUIRED, commitments.OPTIONAL))
         results["legislative files"] = legislation.run(
             table(data_dir / "legislative_procedures.csv", legislation.REQUIRED, legislation.OPTIONAL))
         if dry_run or any(result.errors for result in results.values()):

@@ -337,3 +337,11 @@ class LegislativeStage(PreciseDateMixin, SourcedFact):
         errors = order_errors([*others, (self.stage, when)])
         if errors:
             raise ValidationError({"stage": errors})
+
+
+def derived_status_of(action: KeyAction):
+    """The status a key action's evidence gives it (KeyAction.derived_status), from the proposals of its
+    legislative files; None when no rule fits."""
+    proposals = [stage.when for stage in LegislativeStage.objects.filter(file__key_actions=action,
+                                                                         stage=Kind.PROPOSAL)]
+    return action.derived_status(proposals)

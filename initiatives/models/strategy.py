@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from initiatives.choices import EventKind, KeyActionStatus, LeadActor, Pillar
+from initiatives.choices import Commitment, EventKind, KeyActionStatus, LeadActor, Pillar
 from initiatives.dates import PartialDate, Precision
 
 from .audit import LastChangedQuerySetMixin
@@ -125,6 +125,15 @@ class KeyAction(PreciseDateMixin, SourcedFact):
     forecast_precision = models.CharField(_("forecast precision"), max_length=10, choices=Precision.choices,
                                           default=Precision.DAY)
     narrative = models.TextField(_("public narrative"), max_length=4000, blank=True)
+    commitment = models.CharField(_("commitment"), max_length=20, choices=Commitment.choices, blank=True,
+                                  help_text=_("What the action commits to do (its verb); empty when not recorded."))
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True,
+                               help_text=_("What should come of it: the CSA Regulation, a prevention network ..."))
+    status_set_by_staff = models.BooleanField(
+        _("status set by staff"), default=False,
+        help_text=_("The status was set by staff instead of following from the dated evidence."))
+    status_reason = models.CharField(_("why staff set the status"), max_length=500, blank=True)
+    status_source = models.CharField(_("source of the status set by staff"), max_length=1000, blank=True)
 
     history = HistoricalRecords()
     objects = KeyActionQuerySet.as_manager()
@@ -179,6 +188,17 @@ class KeyAction(PreciseDateMixin, SourcedFact):
             return KeyActionStatus.DELIVERED_LATE
         return reported
 
+    def derived_status(self, proposals: list[PartialDate]) -> tuple[str, PartialDate] | None:
+        """The status that follows from dated evidence, when a rule fits: a "propose" commitment is delivered on
+        the day of its (first) file's proposal, "delivered late" when that is after the deadline's period.
+        None when no rule fits (the recorded status stands)."""
+        if self.commitment != Commitment.PROPOSE or not proposals:
+            return None
+        proposed = min(proposals, key=lambda when: when.start)
+        deadline = self.deadline_date
+        late = deadline is not None and proposed.start > deadline.end
+        return (KeyActionStatus.DELIVERED_LATE if late else KeyActionStatus.DELIVERED), proposed
+
     def clean(self):
         errors = {}
         if self.deadline is not None and not self.deadline_precision:
@@ -195,6 +215,8 @@ class KeyAction(PreciseDateMixin, SourcedFact):
                 PartialDate(self.date, self.date_precision)
             except ValueError as error:
                 errors["date"] = str(error)
+        if self.status_set_by_staff and not (self.status_reason.strip() and self.status_source.strip()):
+            errors["status_reason"] = _("A status set by staff needs a reason and a source.")
         if self.date is None and self.status in (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE):
             errors["date"] = _("A delivered action needs its delivery date (and a source that gives it).")
         if self.deadline is None and self.status == KeyActionStatus.DELIVERED_LATE:
