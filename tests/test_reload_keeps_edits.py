@@ -39,35 +39,51 @@ def key_action_2b():
     return KeyAction.objects.get(initiative__number=2, code="2b")
 
 
-def staff_sets_2b_delivered_on_11_may_2022(staff_user):
+def staff_sets_2b_delivered_on_12_may_2022(staff_user):
+    """The issue's scenario: staff set key action 2b to delivered (late), on a day the shipped data does not say
+    (it says 11 May 2022)."""
     client = logged_in(staff_user)
     url = reverse("initiatives:staff_key_action", args=[key_action_2b().pk])
-    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.DELIVERED, date="2022-05-11",
-                                            reason="Regulation proposed on 11 May 2022"))
+    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.DELIVERED, date="2022-05-12",
+                                            reason="Adopted on 12 May per the register"))
     assert response.status_code == 302
     action = key_action_2b()
-    assert (action.status, action.date.isoformat()) == (KeyActionStatus.DELIVERED_LATE, "2022-05-11")
+    assert (action.status, action.date.isoformat()) == (KeyActionStatus.DELIVERED_LATE, "2022-05-12")
 
 
 def test_staff_setting_key_action_2b_delivered_late_survives_loading_the_data_again(staff_user):
-    staff_sets_2b_delivered_on_11_may_2022(staff_user)
+    staff_sets_2b_delivered_on_12_may_2022(staff_user)
 
     output = load_again()
 
     action = key_action_2b()
     assert action.status == KeyActionStatus.DELIVERED_LATE
-    assert action.date.isoformat() == "2022-05-11"
+    assert action.date.isoformat() == "2022-05-12"
     newest = action.history.order_by("-history_id").first()
     assert newest.history_user == staff_user  # the loader wrote nothing over staff's edit
     assert "conflict" in output.lower() and "2/2b" in output
-    assert "in_progress" in output or "in progress" in output  # what the shipped data says, listed
+    assert "2022-05-11" in output  # what the shipped data says, listed
+
+
+def test_a_status_staff_set_survives_loading_the_data_again(staff_user):
+    action = KeyAction.objects.filter(status=KeyActionStatus.IN_PROGRESS).order_by("pk").first()
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_key_action", args=[action.pk])
+    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.STALLED, reason="Stalled"))
+    assert response.status_code == 302
+
+    output = load_again()
+
+    action.refresh_from_db()
+    assert action.status == KeyActionStatus.STALLED
+    assert f"{action.initiative.number}/{action.code}" in output and "in_progress" in output
 
 
 def test_the_dry_run_lists_the_same_conflict_and_changes_nothing(staff_user):
-    staff_sets_2b_delivered_on_11_may_2022(staff_user)
+    staff_sets_2b_delivered_on_12_may_2022(staff_user)
     output = load_again("--dry-run")
     assert "2/2b" in output and "conflict" in output.lower()
-    assert key_action_2b().status == KeyActionStatus.DELIVERED_LATE
+    assert key_action_2b().date.isoformat() == "2022-05-12"
 
 
 def test_an_event_staff_corrected_is_not_loaded_a_second_time(staff_user):
