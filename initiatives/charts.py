@@ -244,12 +244,13 @@ def _year_ticks(first: int, last: int, *, most: int = 9) -> dict:
     return {"dtick": f"M{12 * step}", "tick0": f"{first - first % step}-01-01", "tickformat": "%Y"}
 
 
-def _when(value, precision) -> str:
-    """A date as the reader sees it everywhere else: to its precision ("January 2014", "2020")."""
+def _when(value, precision, latest=None) -> str:
+    """A date as the reader sees it everywhere else: to its precision ("January 2014", "2020", "between 24 August
+    2020 and 22 June 2021")."""
     value = _value(value)
     if value is None:
         return ""
-    return PartialDate.from_parts(value, _value(precision) or Precision.DAY).display()
+    return PartialDate.from_parts(value, _value(precision) or Precision.DAY, _value(latest)).display()
 
 
 def _value(value):
@@ -349,26 +350,41 @@ def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_l
 
 
 def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label: str) -> go.Figure:
-    """One row per procedure, one marker per dated decision, coloured and labelled by stage."""
+    """One row per procedure, one marker per dated decision, coloured and labelled by stage. A decision known only
+    to lie between two days (a closure between two copies of the register) is a line over that interval with
+    its marker at the interval's end, the day by which it had certainly happened."""
     traces = []
     dated = decisions[decisions["date"].notna()]
     order = [procedure_names[p] for p in dict.fromkeys(decisions["procedure_id"])]
+    intervals = dated[dated["date_precision"] == Precision.BETWEEN]
+    if len(intervals):
+        xs, ys = [], []
+        for start, end, procedure in zip(intervals["date"], intervals["date_latest"], intervals["procedure_id"],
+                                         strict=True):
+            xs += [start.isoformat(), end.isoformat(), None]
+            ys += [procedure_names[procedure]] * 2 + [None]
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines", "showlegend": False,
+                       "hoverinfo": "skip", "line": {"color": INK, "width": 2, "dash": "dot"}})
     for value in _ordered("stage", list(dict.fromkeys(dated["stage"]))):
         mine = dated[dated["stage"] == value]
         stage_look = look("stage", value)
         traces.append({
-            "type": "scatter", "x": [d.isoformat() for d in mine["date"]],
+            "type": "scatter",
+            "x": [(end if precision == Precision.BETWEEN else start).isoformat()
+                  for start, end, precision in zip(mine["date"], mine["date_latest"], mine["date_precision"],
+                                                   strict=True)],
             "y": [procedure_names[p] for p in mine["procedure_id"]], "mode": "markers+text",
             "text": [stage_look.symbol] * len(mine), "textposition": "top center", "cliponaxis": False,
             "name": legend_name("stage", value),
-            "customdata": [_when(d, p) for d, p in zip(mine["date"], mine["date_precision"], strict=True)],
+            "customdata": [_when(d, p, latest) for d, p, latest in zip(mine["date"], mine["date_precision"],
+                                                                        mine["date_latest"], strict=True)],
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},
             "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{customdata}"
                              "<extra></extra>"})
     xaxis = {"type": "date", "gridcolor": LINE, "automargin": True}
     if len(dated):  # at least a year either side, so that one decision does not zoom the axis to milliseconds
-        first, last = min(dated["date"]), max(dated["date"])
+        first, last = min(dated["date"]), max(dated["date_latest"])
         xaxis.update(range=[date(first.year - 1, 7, 1).isoformat(), date(last.year + 1, 7, 1).isoformat()],
                      **_year_ticks(first.year - 1, last.year + 1))
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},

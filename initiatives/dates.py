@@ -117,6 +117,18 @@ class PartialDate:
             return cls.between(value, latest or value)
         return cls(_period_start(value, precision or Precision.DAY), precision or Precision.DAY)
 
+    @classmethod
+    def of(cls, record, name: str = "date") -> PartialDate | None:
+        """The date `name` of a record (a model instance, a history row or a `.values()` dict), from its
+        `<name>`, `<name>_precision` and, where the record has one, `<name>_latest` fields."""
+        if isinstance(record, dict):
+            value, precision, latest = (record.get(name), record.get(f"{name}_precision"),
+                                        record.get(f"{name}_latest"))
+        else:
+            value, precision, latest = (getattr(record, name, None), getattr(record, f"{name}_precision", None),
+                                        getattr(record, f"{name}_latest", None))
+        return cls.from_parts(value, precision or Precision.DAY, latest)
+
     @property
     def start(self) -> date:
         return self.value

@@ -95,7 +95,7 @@ TRACKED = [
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
                 "ms": r.procedure.member_state.name, "stage": r.get_stage_display(),
-                "when": PartialDate.from_parts(r.date, r.date_precision) or _("date unknown")},
+                "when": PartialDate.of(r) or _("date unknown")},
             lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}"),
             ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
@@ -137,9 +137,8 @@ def _readable(field: models.Field, record) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-        precision = getattr(record, f"{field.name}_precision", None) or "day"
         try:
-            return PartialDate.from_parts(value, precision).display()
+            return PartialDate.of(record, field.name).display()
         except ValueError:
             return str(value)
     if isinstance(field, models.BooleanField):

@@ -46,7 +46,7 @@ class PartialDateField(forms.Field):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"autocomplete": "off", "class": "date-input", "size": 12, "maxlength": 10})
+        attrs.update({"autocomplete": "off", "class": "date-input", "size": 12, "maxlength": 21})
         return attrs
 
     def prepare_value(self, value):
@@ -169,7 +169,8 @@ class PreciseDateFormMixin:
     """Model forms whose model stores a date and its precision in two fields.
 
     `precise_dates` maps a form field (a PartialDateField named like the model's date field, and left out
-    of Meta.fields) to the model's precision field.
+    of Meta.fields) to the model's precision field. A model that can hold a date known only to lie between two
+    days keeps the second day in `<name>_latest` (decisions: `date_latest`).
     """
 
     precise_dates: dict[str, str] = {}
@@ -179,7 +180,7 @@ class PreciseDateFormMixin:
         for name, precision in self.precise_dates.items():
             if name not in self.initial:
                 self.initial[name] = PartialDate.from_parts(getattr(self.instance, name), getattr(
-                    self.instance, precision))
+                    self.instance, precision), getattr(self.instance, f"{name}_latest", None))
 
     def _post_clean(self):
         for name, precision in self.precise_dates.items():
@@ -187,6 +188,8 @@ class PreciseDateFormMixin:
                 value = self.cleaned_data[name]
                 setattr(self.instance, name, value.start if value else None)
                 setattr(self.instance, precision, value.precision if value else Precision.DAY)
+                if hasattr(self.instance, f"{name}_latest"):
+                    setattr(self.instance, f"{name}_latest", value.end if value else None)
         super()._post_clean()
 
 
@@ -309,7 +312,8 @@ class DecisionForm(PlainTextFormMixin, VerifiedTodayFormMixin, SourcedFormMixin,
     sources_missing = _("Every decision needs at least one source.")
 
     date = PartialDateField(label=_("Decision date"), required=False, allow_future=False,
-                            help_text=_("Empty when unknown. For example 2023-02-15 or 2023-02."))
+                            help_text=_("Empty when unknown. For example 2023-02-15 or 2023-02; "
+                                        "2020-08-24/2021-06-22 when it is known only to lie between two days."))
     sources = SourcesField()
     after_position = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = TrackedFormMixin.base_fields["reason"]

@@ -164,7 +164,7 @@ class ProcedureTable(tables.Table):
         return status_badge("stage", record.latest_stage)
 
     def render_latest_date(self, record):
-        return precise_date(record.latest_date, record.latest_precision)
+        return precise_date(record.latest_date, record.latest_precision, latest=record.latest_date_latest)
 
     def render_state(self, record):
         """The state's badge and what it rests on: the newest evidence of an open procedure, the closing day or
@@ -221,7 +221,8 @@ class MemberStateTable(tables.Table):
         return status_badge("stage", value) if value else _g("no procedure recorded")
 
     def render_latest_date(self, record):
-        return precise_date(record["latest_date"], record["latest_precision"], unknown="–")
+        return precise_date(record["latest_date"], record["latest_precision"], unknown="–",
+                            latest=record.get("latest_date_latest"))
 
     def render_worst_assessment(self, record, value):
         if not record["bound"]:

@@ -177,3 +177,17 @@ def test_letters_by_year_are_on_a_linear_axis_that_shows_the_gap_years():
     fig = charts.letters_by_year_bar(letters, labels={"member_states": "Member States", "year": "year"})
     assert fig.layout.xaxis.type == "linear" and fig.layout.xaxis.dtick == 1
     assert list(fig.data[0].x) == [2014, 2019, 2022, 2023]
+
+
+def test_a_closure_known_to_lie_between_two_days_is_a_line_over_the_interval_with_its_marker_at_the_end():
+    decisions = pd.DataFrame([(7, "FR", "non_conformity", "INFR(2019)2232", 1, "letter_of_formal_notice",
+                               date(2019, 10, 10), "day", date(2019, 10, 10)),
+                              (7, "FR", "non_conformity", "INFR(2019)2232", 2, "closed", date(2020, 8, 24), "between",
+                               date(2021, 6, 22))], columns=aggregates.DECISION_COLUMNS)
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "FR"}, date_label="dated")
+    line, *markers = fig.data
+    assert (line.mode, list(line.x)) == ("lines", ["2020-08-24", "2021-06-22", None])
+    closure = next(trace for trace in markers if "closure" in trace.name)
+    assert list(closure.x) == ["2021-06-22"]
+    assert list(closure.customdata) == ["between 24 August 2020 and 22 June 2021"]
+    assert fig.layout.xaxis.range[1] >= "2021-07-01"

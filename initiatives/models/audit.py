@@ -102,17 +102,17 @@ def _readable(model, record, name: str, value) -> str:
         obj = target.objects.filter(pk=value).first()
         return str(obj) if obj is not None else f"#{value}"
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-        precision = getattr(record, f"{name}_precision", None) or "day"
         try:
-            return PartialDate.from_parts(value, precision).display()
+            return PartialDate.of(record, name).display()
         except ValueError:
             return str(value)
     return str(value)
 
 
-def revisions(model, pk) -> list[Revision]:
-    """Every history row of one record, newest first, each with its field-by-field differences."""
-    rows = list(history_model(model).objects.filter(id=pk).select_related("history_user")
+def revisions(model, pk, *, exclude: dict | None = None) -> list[Revision]:
+    """Every history row of one record, newest first, each with its field-by-field differences (to the row
+    before it that is shown: `exclude` leaves rows out, e.g. a liaison's drafts for staff)."""
+    rows = list(history_model(model).objects.filter(id=pk).exclude(**(exclude or {})).select_related("history_user")
                 .order_by("history_date", "history_id"))
     result = []
     previous = None

@@ -33,14 +33,15 @@ VOCABULARIES = {
 
 
 @register.simple_tag
-def precise_date(value, precision=None, unknown=None):
-    """A date shown to its precision ("January 2014"); "unknown" when there is none."""
+def precise_date(value, precision=None, unknown=None, latest=None):
+    """A date shown to its precision ("January 2014", "between 24 August 2020 and 22 June 2021"); "unknown"
+    when there is none. `latest` is the last day of a date known only to lie between two days."""
     if isinstance(value, PartialDate):
         return value.display()
     if value is None or value == "":
         return unknown if unknown is not None else _("unknown")
     if isinstance(value, date):
-        return PartialDate.from_parts(value, precision or "day").display()
+        return PartialDate.from_parts(value, precision or "day", latest).display()
     return str(value)
 
 

@@ -49,7 +49,7 @@ CHANGE_STATES = {CHANGED, CHANGED_ELSEWHERE, NEW, DELETED}
 KEY_ACTION_FIELDS = ["initiative_id", "code", "short_title", "status", "progress", "deadline_wording", "date",
                      "date_precision"]
 PROCEDURE_FIELDS = ["member_state_id", "infr_number", "type"]
-DECISION_FIELDS = ["procedure_id", "position", "stage", "date", "date_precision"]
+DECISION_FIELDS = ["procedure_id", "position", "stage", "date", "date_precision", "date_latest"]
 COUNTED_FIELDS = ["member_state_id"]
 
 
@@ -181,7 +181,7 @@ def procedure_display(member_states: dict[int, MemberState]) -> Callable[[dict],
 
 def decision_display(row: dict) -> dict[str, object]:
     return {"position": row["position"], "stage": row["stage"],
-            "date": partial(row["date"], row["date_precision"], _g("date unknown"))}
+            "date": (PartialDate.of(row) or _g("date unknown"))}
 
 
 def infringements_by_member_state(procedures: list[Row], decisions: list[Row],

@@ -63,7 +63,8 @@ def reply_items(procedures, today: date) -> list[Item]:
     for procedure in procedures:
         if procedure.state != ProcedureState.OPEN or procedure.latest_stage not in STAGES_WITH_REPLY:
             continue
-        decided = PartialDate.from_parts(procedure.latest_date, procedure.latest_precision)
+        decided = PartialDate.from_parts(procedure.latest_date, procedure.latest_precision,
+                                         procedure.latest_date_latest)
         due = reply_due(decided, procedure.latest_reply_months)
         found = classify(due, today)
         if found is not None:

@@ -111,7 +111,7 @@ def latest_changes(limit: int = 8):
     drafts) are left out."""
 
     def when(row):
-        return PartialDate.from_parts(row["date"], row["date_precision"]) or _g("date unknown")
+        return PartialDate.of(row) or _g("date unknown")
 
     def initiative_url(number, anchor=""):
         return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
@@ -124,6 +124,7 @@ def latest_changes(limit: int = 8):
                                        "date_precision", "key_action__initiative__number"), _("event"),
          lambda r: (f"{when(r)}: {r['description']}", initiative_url(r["key_action__initiative__number"]))),
         (Decision.history.values("history_date", "history_id", "history_type", "id", "stage", "date", "date_precision",
+                                 "date_latest",
                                  "procedure__member_state__code", "procedure__member_state__name"),
          _("infringement decision"),
          lambda r: (f"{r['procedure__member_state__name'] or ''}: {Stage(r['stage']).label}, {when(r)}",
