@@ -99,10 +99,10 @@ def test_an_import_is_recorded_in_the_history_with_its_reason(tmp_path):
 def test_events_are_imported_by_key_action_code(tmp_path, capsys):
     text = ("initiative_number,key_action_code,key_action_short,event_date,event,kind,status,source_url_or_ref,"
             "confidence\n"
-            "3,3,,2030-Q2,Study follow-up published,report,,https://example.org/study,medium\n")
+            "3,3,,2025-Q2,Study follow-up published,report,,https://example.org/study,medium\n")
     call_command("import", "events", write(tmp_path, "events.csv", text))
     event = KeyActionEvent.objects.get(description="Study follow-up published")
-    assert (event.key_action.code, event.when.display(), event.kind) == ("3", "Q2 2030", "report")
+    assert (event.key_action.code, event.when.display(), event.kind) == ("3", "Q2 2025", "report")
 
 
 def test_a_status_change_through_events_counts_as_an_update(tmp_path, capsys):

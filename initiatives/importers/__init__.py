@@ -69,7 +69,10 @@ def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_s
     try:
         rows = read_table(data, filename, required=required, optional=optional)
     except TableError as error:
-        result.error(0, "", str(error))
+        if getattr(error, "errors", None):  # tabular.CellErrors: each cell with its line and column
+            result.errors.extend(error.errors)
+        else:
+            result.error(0, "", str(error))
         return result
     token = CHANGE_REASON.set(reason or _("import of %(file)s") % {"file": filename})
     try:

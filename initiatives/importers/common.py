@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -119,8 +120,52 @@ def read_confidence(row: Row, column: str, result: ImportResult) -> str | None:
     return value
 
 
-def read_date(row: Row, column: str, result: ImportResult, *, required: bool) -> PartialDate | None | bool:
-    """A PartialDate; None when empty and allowed; False (after recording an error) when bad."""
+def read_whole_number(text: str) -> int | None:
+    """`text` as a whole number when it is ASCII digits only, else None. str.isdigit() and int() accept other
+    digits ("²", "٢٧", "２７"), and int("²") raises: every number read from a file goes through here."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def read_number(row: Row, column: str, result: ImportResult, *, what: str = "") -> int | None:
+    """The whole number in `column` (ASCII digits, see read_whole_number); None after recording an error."""
+    number = read_whole_number(row.get(column))
+    if number is None:
+        result.error(row.line, column, _("%(value)r is not %(what)s written with the digits 0 to 9.") % {
+            "value": row.get(column), "what": what or _("a whole number")})
+    return number
+
+
+def read_text(row: Row, column: str, result: ImportResult, model: type[models.Model], field: str) -> str | None:
+    """The text in `column`, within the length `model.field` allows (its max_length: the same limit as the
+    form's and the model's); None after recording an error."""
+    text = row.get(column)
+    limit = model._meta.get_field(field).max_length
+    if limit is not None and len(text) > limit:
+        result.error(row.line, column, _("The text is %(length)s characters long; the limit is %(limit)s.") % {
+            "length": len(text), "limit": limit})
+        return None
+    return text
+
+
+def future_date_error(when: PartialDate) -> str | None:
+    """Why an actual date (of an event, a decision, a report, a measure) cannot be `when`, or None: the rule of
+    the forms' date field (PartialDateField(allow_future=False)), so that a form and an import agree."""
+    from initiatives.forms import PartialDateField
+
+    try:
+        PartialDateField(allow_future=False).validate(when)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+def read_date(row: Row, column: str, result: ImportResult, *, required: bool,
+              actual: bool = False) -> PartialDate | None | bool:
+    """A PartialDate; None when empty and allowed; False (after recording an error) when bad.
+
+    `actual`: the date of something that happened (not a deadline or a forecast), so never in the future,
+    by the forms' rule (future_date_error)."""
     raw = row.get(column)
     if not raw:
         if required:
@@ -134,10 +179,14 @@ def read_date(row: Row, column: str, result: ImportResult, *, required: bool) ->
             "value": raw})
         return False
     try:
-        return PartialDate.parse(raw)
+        when = PartialDate.parse(raw)
     except DateParseError as error:
         result.error(row.line, column, str(error))
         return False
+    if actual and (problem := future_date_error(when)):
+        result.error(row.line, column, problem)
+        return False
+    return when
 
 
 def read_sources(row: Row, column: str, result: ImportResult) -> list[str] | None:

@@ -30,6 +30,7 @@ from .common import (
     read_confidence,
     read_date,
     read_sources,
+    read_whole_number,
     upsert,
 )
 from .tabular import ImportResult, Row
@@ -41,7 +42,11 @@ COLUMNS = ["initiative_number", "key_action_code", "key_action_short", "event_da
 CONTEXT_SUFFIX = re.compile(r"\s*\(context commitment, not a key action\)\s*$", re.IGNORECASE)
 
 # Ordered: the first rule that matches names the kind. Read against every shipped event (see tests).
+# Enforcement wording comes first: "reasoned opinions to ..." is a step of an infringement procedure even
+# though "opinion" would also match the report rule.
 KIND_RULES = [
+    (EventKind.DECISION, r"reasoned opinion|letters? of formal notice|\binfringement|\breferr(al|ed|s)\b|\brefers\b"
+                         r"|commission decision"),
     (EventKind.POLITICAL_AGREEMENT, r"political (\(provisional\) )?agreement"),
     (EventKind.EXPIRY, r"stops applying|lapses"),
     (EventKind.PARLIAMENT_POSITION, r"parliament (plenary )?(approves|adopts|rejects)|parliament .*(mandate|position)"
@@ -52,7 +57,6 @@ KIND_RULES = [
     (EventKind.PROPOSAL, r"\bpropos"),
     (EventKind.ENTRY_INTO_FORCE, r"applies in full|enters? into force"),
     (EventKind.ADOPTION, r"\badopted\b|signed"),
-    (EventKind.DECISION, r"letters? of formal notice|commission decision"),
     (EventKind.LAUNCH, r"launch|opens|establishes|set up"),
     (EventKind.REPORT, r"report|publish|presents|study|opinion|mapping|workshop|feedback"),
 ]
@@ -95,7 +99,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
                                                         "action.") % {"line": statuses[key_action.pk][1]})
             else:
                 statuses.setdefault(key_action.pk, (status, row.line))
-        when = read_date(row, "event_date", result, required=False)
+        when = read_date(row, "event_date", result, required=False, actual=True)
         confidence = read_confidence(row, "confidence", result)
         if key_action is None or when is False or confidence is None:
             continue
@@ -198,7 +202,8 @@ def _timeline_keys() -> dict[tuple[int, str], str]:
     path = settings.BASE_DIR / "fixtures" / "key_actions.csv"
     rows = read_table(path.read_bytes(), path.name, required={"initiative_number", "code", "timeline_key"},
                       optional=KEY_ACTION_COLUMNS)
-    return {(int(r.get("initiative_number")), normalise_key(r.get("timeline_key"))): r.get("code") for r in rows}
+    return {(read_whole_number(r.get("initiative_number")), normalise_key(r.get("timeline_key"))): r.get("code")
+            for r in rows}
 
 
 KEY_ACTION_COLUMNS = {"ka_index", "is_context_commitment", "short_title", "lead_actor", "deadline_wording",
@@ -206,9 +211,8 @@ KEY_ACTION_COLUMNS = {"ka_index", "is_context_commitment", "short_title", "lead_
 
 
 def _find_key_action(row, actions, timeline_keys, result, by_code):
-    try:
-        number = int(row.get("initiative_number"))
-    except ValueError:
+    number = read_whole_number(row.get("initiative_number"))
+    if number is None:
         result.error(row.line, "initiative_number", _("%(value)r is not an initiative number.") % {
             "value": row.get("initiative_number")})
         return None

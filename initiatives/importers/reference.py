@@ -13,7 +13,7 @@ from initiatives.choices import ArticleGroup, Lagging, LeadActor, LegalActKind, 
 from initiatives.dates import DateParseError, PartialDate
 from initiatives.models import Article, Initiative, KeyAction, LegalAct, MemberState, Source, Strategy
 
-from .common import read_sources, upsert
+from .common import read_number, read_sources, upsert
 from .tabular import ImportResult, Row
 
 KEY_ACTION_GLYPH = "ð"
@@ -98,7 +98,11 @@ def load_strategy(text: str, key_action_rows: list[Row]) -> ImportResult:
 
 
 def _load_key_action(row, initiatives, parsed, flat_text, result):
-    number = int(row.get("initiative_number"))
+    number = read_number(row, "initiative_number", result, what=_("an initiative number"))
+    if number not in initiatives:
+        if number is not None:
+            result.error(row.line, "initiative_number", _("The strategy has no initiative %(n)s.") % {"n": number})
+        return
     context = row.get("is_context_commitment") == "yes"
     if context:
         statement = row.get("quote")
@@ -107,9 +111,11 @@ def _load_key_action(row, initiatives, parsed, flat_text, result):
             return
         section = _("Section %(section)s, initiative %(number)s (text)")
     else:
-        index = int(row.get("ka_index"))
+        index = read_number(row, "ka_index", result, what=_("a key-action index"))
+        if index is None:
+            return
         statements = parsed[number].statements
-        if index > len(statements):
+        if not 1 <= index <= len(statements):
             result.error(row.line, "ka_index", _("Initiative %(n)s has no key action %(i)s.") % {
                 "n": number, "i": index})
             return
@@ -147,9 +153,12 @@ def load_member_states(rows: list[Row]) -> ImportResult:
     denmark_source = Source.objects.get_or_create_from_citation(DENMARK_CITATION)
     for order, row in enumerate(rows, start=1):
         code = row.get("code").upper()
+        accession_year = read_number(row, "eu_accession_year", result, what=_("a year"))
+        if accession_year is None:
+            continue
         upsert(MemberState, {"code": code}, {
             "iso_alpha2": row.get("iso_alpha2").upper(), "iso_alpha3": row.get("iso_alpha3").upper(),
-            "name": row.get("name_en"), "accession_year": int(row.get("eu_accession_year")),
+            "name": row.get("name_en"), "accession_year": accession_year,
             "protocol_order": order, "bound_by_directive": code not in NOT_BOUND,
             "bound_source": denmark_source if code in NOT_BOUND else directive_source,
         }, result)
@@ -192,10 +201,11 @@ def load_directive(rows: list[Row]) -> ImportResult:
             result.error(row.line, "known_lagging", _("Use yes, no or unknown."))
             continue
         citations = read_sources(row, "source", result)
-        if citations is None:
+        number = read_number(row, "article", result, what=_("an article number"))
+        if citations is None or number is None:
             continue
-        upsert(Article, {"legal_act": directive, "number": int(row.get("article"))}, {
+        upsert(Article, {"legal_act": directive, "number": number}, {
             "title": row.get("title"), "group": group, "known_lagging": lagging,
-            "confidence": "high" if int(row.get("article")) in TITLES_CHECKED else "medium",
+            "confidence": "high" if number in TITLES_CHECKED else "medium",
         }, result, citations=citations)
     return result

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from initiatives.choices import NotificationStatus
 from initiatives.models import Article, LegalAct, MemberState, NationalMeasure, TranspositionReport
 
-from .common import read_confidence, read_date, read_member_state, read_sources, upsert
+from .common import read_confidence, read_date, read_member_state, read_sources, read_text, read_whole_number, upsert
 from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "article", "status", "as_of", "source_url_or_ref", "confidence"}
@@ -49,8 +49,8 @@ def run(rows: list[Row], *, member_state: MemberState | None = None, progress=No
             result.error(row.line, "legal_act", _("No legal act with CELEX %(value)r.") % {
                 "value": row.get("legal_act")})
         else:
-            raw = row.get("article").removeprefix("Art.").removeprefix("art.").strip()
-            article = articles.get((act.pk, int(raw))) if raw.isdigit() else None
+            number = read_whole_number(row.get("article").removeprefix("Art.").removeprefix("art."))
+            article = articles.get((act.pk, number))
             if article is None:
                 result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {
                     "act": act, "value": row.get("article")})
@@ -58,12 +58,10 @@ def run(rows: list[Row], *, member_state: MemberState | None = None, progress=No
         if status not in NotificationStatus.values:
             result.error(row.line, "status", _("%(value)r is not a notification status; use one of %(known)s.") % {
                 "value": row.get("status"), "known": ", ".join(NotificationStatus.values)})
-        when = read_date(row, "as_of", result, required=True)
+        when = read_date(row, "as_of", result, required=True, actual=True)
         confidence = read_confidence(row, "confidence", result)
         citations = read_sources(row, "source_url_or_ref", result)
-        comment = row.get("comment")
-        if len(comment) > 5000:
-            result.error(row.line, "comment", _("The comment is longer than 5000 characters."))
+        comment = read_text(row, "comment", result, TranspositionReport, "comment")
         wanted_measures = []
         if ms is not None:
             for reference in filter(None, (part.strip() for part in row.get("measures").split(";"))):
@@ -144,8 +142,7 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
             result.error(row.line, "member_state_code", _(
                 "This row is about %(other)r; you may import only %(own)s's transposition.") % {
                 "other": row.get("member_state_code"), "own": member_state.name})
-        raw = row.get("article").removeprefix("Art.").removeprefix("art.").strip()
-        article = articles.get(int(raw)) if raw.isdigit() else None
+        article = articles.get(read_whole_number(row.get("article").removeprefix("Art.").removeprefix("art.")))
         if article is None:
             result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {
                 "act": act, "value": row.get("article")})
@@ -158,11 +155,12 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
         if status not in NotificationStatus.values:
             result.error(row.line, "status", _("%(value)r is not a notification status; use one of %(known)s.") % {
                 "value": row.get("status"), "known": ", ".join(NotificationStatus.values)})
-        measure_when = read_date(row, "measure_date", result, required=False)
+        measure_when = read_date(row, "measure_date", result, required=False, actual=True)
+        comment = read_text(row, "comment", result, LiaisonReport, "comment")
         if len(result.errors) > errors_before:
             continue
         values = {
-            "status": status, "comment": row.get("comment"), "measure_title": row.get("measure_title"),
+            "status": status, "comment": comment, "measure_title": row.get("measure_title"),
             "measure_reference": row.get("measure_reference"), "measure_url": row.get("measure_url"),
             "measure_date": measure_when.value if measure_when else None,
             "measure_date_precision": measure_when.precision if measure_when else "day",
