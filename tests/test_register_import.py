@@ -293,3 +293,35 @@ def test_the_list_of_copies_costs_the_same_queries_however_many_there_are(client
     # importer and source
     with django_assert_num_queries(STAFF_REQUEST + 1):
         assert client.get("/staff/register-copies/").status_code == 200
+
+
+def test_a_copy_with_only_the_acts_cases_may_be_filtered_and_closes_nothing(act):
+    procedure = ProcedureFactory(legal_act=act, infr_number="INFR(2099)2020")
+    DecisionFactory(procedure=procedure, when="2019-10-10")
+    result = load(act, shape_b(("INFR(2099)2021", "Malta", "No", ["10/10/2019 Formal notice Art. 258 TFEU"]), other=0),
+                  date(2021, 6, 22))
+    assert result.ok and any("filtered" in warning for warning in result.warnings)
+    assert on(procedure).state == ProcedureState.OPEN
+
+
+def test_staff_preview_then_apply_a_copy_of_the_register_from_the_import_page(client, staff_user):
+    whole = json.loads((Path(__file__).parent.parent / "fixtures/data/register/register_2024-04-24.json").read_text())
+    data = json.dumps(whole, indent=2).encode()  # the same register, saved again: another file
+    client.force_login(staff_user)
+    missing_day = client.post("/staff/import/", {"kind": "register", "file": _upload(data)})
+    assert "Give the day the copy of the register was taken." in missing_day.content.decode()
+    preview = client.post("/staff/import/", {"kind": "register", "taken_on": "2024-05-01", "file": _upload(data)})
+    html = preview.content.decode()
+    assert "Listed as active (20)" in html and "Closed (no longer listed)" not in html
+    assert not RegisterCopy.objects.filter(taken_on=date(2024, 5, 1)).exists()
+    applied = client.post("/staff/import/", {"token": preview.context["token"]})
+    assert applied.status_code == 200
+    copy = RegisterCopy.objects.get(taken_on=date(2024, 5, 1))
+    assert (copy.imported_by, copy.cases_about_act) == (staff_user, 20)
+    assert state.basis().describe().startswith("as listed in the Commission's register on 1 May 2024")
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("register-copy.json", data, content_type="application/json")

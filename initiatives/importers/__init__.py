@@ -49,7 +49,8 @@ LIAISON_KIND = "liaison_transposition"
 
 
 def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_state=None,
-               progress: Callable[[int, int], None] | None = None, reason: str = "") -> ImportResult:
+               progress: Callable[[int, int], None] | None = None, reason: str = "", taken_on=None,
+               user=None) -> ImportResult:
     """Read and import one file in one transaction; roll it back on a dry run or on any rejected row.
 
     The result always carries the counts (created, updated, unchanged: what the import did or would do)
@@ -58,6 +59,14 @@ def run_import(kind: str, data: bytes, filename: str, *, dry_run: bool, member_s
     """
     from .common import CHANGE_REASON
 
+    if kind == REGISTER_KIND:  # a copy of the Commission's register: read by meaning, reconciled (register.py)
+        from .register import run_file
+
+        if taken_on is None:
+            result = ImportResult()
+            result.error(0, "", _("Give the day the copy of the register was taken."))
+            return result
+        return run_file(data, filename, taken_on=taken_on, dry_run=dry_run, user=user, reason=reason)
     if kind == LIAISON_KIND:
         from . import transposition as module
 

@@ -465,6 +465,13 @@ class Reconciler:
             if procedure is not None:
                 self.matched[procedure.pk] = case
                 self.merge(procedure, case)
+        if self.copy.cases <= self.copy.cases_about_act:
+            # Only a whole copy says what is no longer active: one holding nothing but the act's cases may be a
+            # filtered export, so its silence about a procedure proves nothing.
+            self.result.warnings.append(_("The copy holds only cases about %(act)s: it may be a filtered export, "
+                                          "so no procedure is closed because it is missing from it.") % {
+                "act": self.act})
+            return
         for procedure in self.procedures:
             if procedure.pk not in self.matched and procedure.pk not in self.held:
                 self.not_listed(procedure)

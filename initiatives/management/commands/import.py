@@ -48,8 +48,6 @@ class Command(BaseCommand):
     def register(self, path, taken_on, dry_run, verbosity):
         from datetime import date
 
-        from initiatives.importers.register import run_file
-
         try:
             day = date.fromisoformat(taken_on)
         except ValueError:
@@ -57,8 +55,8 @@ class Command(BaseCommand):
                                "was made.") from None
         if path.stat().st_size > MAX_BYTES:
             raise CommandError(f"{path}: the file is {path.stat().st_size} bytes; the limit is {MAX_BYTES} bytes.")
-        result = run_file(path.read_bytes(), path.name, taken_on=day, dry_run=dry_run,
-                          reason=f"import of {path.name} (register copy of {day.isoformat()})")
+        result = run_import(REGISTER_KIND, path.read_bytes(), path.name, taken_on=day, dry_run=dry_run,
+                            reason=f"import of {path.name} (register copy of {day.isoformat()})")
         for warning in result.warnings:
             self.stdout.write(f"{path.name}: note: {warning}")
         for error in result.errors:
