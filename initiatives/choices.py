@@ -349,3 +349,22 @@ class Commitment(models.TextChoices):
     STUDY = "study", _("study")
     ENFORCE = "enforce", _("ensure and enforce")
     OTHER = "other", _("other")
+
+
+class FindingKind(models.TextChoices):
+    """What a source found about a Member State's transposition of one or more articles."""
+
+    NOT_TRANSPOSED = "not_transposed", _("not transposed")
+    INCORRECTLY_TRANSPOSED = "incorrectly_transposed", _("incorrectly transposed")
+    PARTIALLY_TRANSPOSED = "partially_transposed", _("partially transposed")
+    CONFORM = "conform", _("conform")
+    CONCERN_RAISED = "concern_raised", _("concern raised")
+
+
+class FindingSource(models.TextChoices):
+    """Who made a finding."""
+
+    INFRINGEMENT_LETTER = "infringement_letter", _("the Commission, in an infringement letter or opinion")
+    COMMISSION_REPORT_2016 = "commission_report_2016", _("the Commission's 2016 implementation reports")
+    EP_IMPLEMENTATION_REPORT = "ep_implementation_report", _("the European Parliament's implementation report")
+    OTHER = "other", _("another source (a national inquiry, an NGO, a minister ...)")

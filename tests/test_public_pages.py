@@ -262,11 +262,11 @@ QUERIES = {
     # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
     # 6 assessments, 7 their sources, 8 procedures with_state() + legal act, 9 their sources, 10 their
     # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures,
-    # 15 the Directive (its transposition deadline), 16 its sources
-    ("member_state_detail", ("DE",)): 16,
+    # 15 the Directive (its transposition deadline), 16 its sources, 17 findings on articles, 18 their sources
+    ("member_state_detail", ("DE",)): 18,
     # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments, 5 the Directive, 6 its sources,
-    # 7 the stages of its recast
-    ("directive_matrix", ()): 7,
+    # 7 the stages of its recast, 8 findings on articles, 9 their sources
+    ("directive_matrix", ()): 9,
     # 1 count for the paginator, 2 decisions for the chart, 3 Member State <select> options,
     # 4 one page of procedures with their state + Member State, 5 the newest register copy
     ("infringement_list", ()): 5,

@@ -40,6 +40,7 @@ KINDS = {
     "transposition": Kind("transposition", gettext_lazy("transposition reports"), "transposition"),
     "events": Kind("events", gettext_lazy("key-action events"), "events"),
     "legislation": Kind("legislation", gettext_lazy("legislative files, stage by stage"), "legislation"),
+    "findings": Kind("findings", gettext_lazy("findings on articles"), "findings"),
 }
 # A copy of the Commission's register of infringement decisions: read by meaning, not by columns, and
 # reconciled with the records (importers/register.py: run_file).

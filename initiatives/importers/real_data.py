@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from . import commitments, events, infringements, legislation, reference
+from . import commitments, events, findings, infringements, legislation, reference
 from .common import CHANGE_REASON, LOADER_REASON
 from .events import KEY_ACTION_COLUMNS
 from .tabular import ImportResult, read_table
@@ -47,6 +47,8 @@ def _load(results, table, data_dir, text, key_actions, dry_run):
             table(data_dir / "key_actions_timeline.csv", events.REQUIRED, events.OPTIONAL))
         results["infringement decisions"] = infringements.run(
             table(data_dir / "infringements.csv", infringements.REQUIRED, infringements.OPTIONAL))
+        results["findings on articles"] = findings.run(
+            table(data_dir / "article_findings.csv", findings.REQUIRED, findings.OPTIONAL))
         results["key action commitments"] = commitments.run(
             table(key_actions.parent / "key_action_commitments.csv", commitments.REQUIRED, commitments.OPTIONAL))
         results["legislative files"] = legislation.run(

@@ -30,3 +30,6 @@ __all__ += ["RegisterCopy", "RegisterListing"]
 from .legislation import LegislativeFile, LegislativeStage  # noqa: E402
 
 __all__ += ["LegislativeFile", "LegislativeStage"]
+from .transposition import ArticleFinding  # noqa: E402
+
+__all__ += ["ArticleFinding"]

@@ -4,6 +4,8 @@ What a Member State reports (TranspositionReport) and what the Commission assess
 separate records, each with its own as-of date and sources: they may disagree, and the public sees both.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -15,6 +17,8 @@ from initiatives.choices import (
     ASSESSMENT_MATCHING_REPORT,
     ArticleGroup,
     AssessmentStatus,
+    FindingKind,
+    FindingSource,
     Lagging,
     LegalActKind,
     NotificationStatus,
@@ -279,3 +283,61 @@ class Assessment(PreciseDateMixin, SourcedFact):
     def disagrees_with(self, report: "TranspositionReport | None") -> bool:
         """True when the Member State's published report on this article says something else."""
         return report_and_assessment_disagree(report.status if report else None, self.status)
+
+
+# The articles of Directive 2011/93/EU that oblige Member States: Arts 2-25 and 27. Art. 1 (subject matter),
+# Art. 26 (replacement of Framework Decision 2004/68/JHA), Art. 28 (the Commission's reports), Art. 29 (entry
+# into force) and Art. 30 (addressees) oblige no Member State: they are shown, never counted in a Member State's
+# figures, and liaisons do not report on them.
+OBLIGING_ARTICLES = frozenset(range(2, 26)) | {27}
+
+
+def obliges_member_states(article) -> bool:
+    """Whether `article` (of the Directive) is one a Member State has to transpose."""
+    return article.number in OBLIGING_ARTICLES
+
+
+class ArticleFindingQuerySet(LastChangedQuerySetMixin, models.QuerySet):
+    def published(self):
+        return self
+
+
+class ArticleFinding(PreciseDateMixin, SourcedFact):
+    """What a source found about one Member State's transposition of an article or a group of articles.
+
+    A finding on a group ("the prevention articles, 10 and 21-25") is one finding on one or more of them, never
+    a finding on each: `articles` holds the group, `article_reference` the group as the source put it."""
+
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="findings",
+                                     verbose_name=_("Member State"))
+    articles = models.ManyToManyField(Article, related_name="findings", verbose_name=_("articles (one or more of)"))
+    article_reference = models.CharField(_("articles as cited"), max_length=60,
+                                         help_text=_("27, 3-7, 10,21-25, 15(2)"))
+    finding = models.CharField(_("finding"), max_length=30, choices=FindingKind.choices)
+    assessed_by = models.CharField(_("made by"), max_length=30, choices=FindingSource.choices)
+    summary = models.TextField(_("summary"), max_length=2000)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(_("date precision"), max_length=10, choices=Precision.choices,
+                                      default=Precision.DAY)
+
+    history = HistoricalRecords(m2m_fields=["sources", "articles"])
+    objects = ArticleFindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["member_state", "date", "id"]
+        verbose_name = _("finding on articles")
+        verbose_name_plural = _("findings on articles")
+        constraints = [
+            models.UniqueConstraint(fields=["member_state", "article_reference", "date", "finding"],
+                                    name="article_finding_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_state_id} {self.article_reference}: {self.get_finding_display()}"
+
+    @property
+    def is_group(self) -> bool:
+        return not re.fullmatch(r"\d+(\(\d+\))?", self.article_reference)
+
+    def clean(self):
+        self.clean_date_precision()

@@ -227,6 +227,13 @@ def staff_export(request, kind):
             Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
     elif kind == "events":
         dataset = exports.event_dataset(KeyAction.objects.published())
+    elif kind == "findings":
+        from initiatives.importers import findings
+        from initiatives.models import ArticleFinding
+
+        dataset = exports.build_dataset(findings.COLUMNS, findings.export_rows(
+            ArticleFinding.objects.published().select_related("member_state").prefetch_related("sources")),
+            title="findings")
     elif kind == "legislation":
         from initiatives.importers import legislation
         from initiatives.models import LegislativeFile

@@ -21,8 +21,8 @@ from initiatives.forms import LiaisonReportForm
 from initiatives.models import LiaisonReport, TranspositionReport, current_version, revisions
 from initiatives.roles import liaison_member_state
 
+from .findings import liaison_articles
 from .mixins import ConflictMixin, LiaisonScopeMixin
-from .staff import directive_articles
 
 
 class LiaisonHomeView(RedirectView):
@@ -50,7 +50,7 @@ class LiaisonMemberStateView(LiaisonScopeMixin, TemplateView):
         published = {r.article_id: r for r in TranspositionReport.objects.published().filter(
             member_state=self.member_state)}
         rows = [{"article": article, "report": own.get(article.pk), "published": published.get(article.pk)}
-                for article in directive_articles()]
+                for article in liaison_articles()]
         counts = {state: sum(1 for r in own.values() if r.state == state) for state in ReviewState.values}
         return super().get_context_data(member_state=self.member_state, rows=rows, counts=counts,
                                         progress=progress(own.values(), len(rows)), **kwargs)
@@ -76,7 +76,7 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
 
     def get_objects(self):
         if not hasattr(self, "article"):
-            self.article = get_object_or_404(directive_articles(), number=self.kwargs_number)
+            self.article = get_object_or_404(liaison_articles(), number=self.kwargs_number)
             self.report = (LiaisonReport.objects.editable_by(self.request.user)
                            .filter(member_state=self.member_state, article=self.article).first()
                            or LiaisonReport(member_state=self.member_state, article=self.article))
@@ -96,7 +96,7 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
             member_state=self.member_state, article=self.article, report=self.report, published=published,
             locked=not self.report.editable_by_liaison, next_article=self.next_article(),
             progress=progress(LiaisonReport.objects.filter(member_state=self.member_state),
-                              directive_articles().count()), **kwargs)
+                              liaison_articles().count()), **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.get_objects()
@@ -130,14 +130,14 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
 
     def next_article(self):
         """The article after this one in the workspace's list, or None after the last."""
-        return directive_articles().filter(number__gt=self.article.number).order_by("number").first()
+        return liaison_articles().filter(number__gt=self.article.number).order_by("number").first()
 
 
 class LiaisonHistoryView(LiaisonScopeMixin, TemplateView):
     template_name = "initiatives/liaison/history.html"
 
     def get_context_data(self, number, **kwargs):
-        article = get_object_or_404(directive_articles(), number=number)
+        article = get_object_or_404(liaison_articles(), number=number)
         report = LiaisonReport.objects.filter(member_state=self.member_state, article=article).first()
         if report is None:
             raise Http404("No report yet")
@@ -158,7 +158,7 @@ class LiaisonTableView(LiaisonScopeMixin, TemplateView):
         own = {r.article_id: r for r in LiaisonReport.objects.editable_by(self.request.user).filter(
             member_state=self.member_state).select_related("article")}
         rows = []
-        for article in directive_articles():
+        for article in liaison_articles():
             report = own.get(article.pk) or LiaisonReport(member_state=self.member_state, article=article)
             form = None
             if report.editable_by_liaison:

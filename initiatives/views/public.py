@@ -59,9 +59,11 @@ from initiatives.models import (
     Strategy,
     TranspositionReport,
 )
+from initiatives.models.transposition import obliges_member_states
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
+from initiatives.views.findings import findings_on
 from initiatives.views.legislation import attach_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
 
@@ -399,8 +401,9 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())}
         assessments = {a.article_id: a for a in state.dated(Assessment.objects.published(), day).filter(
             member_state=member_state).prefetch_related(sources_list())}
-        rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk)}
-                for article in articles]
+        rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk),
+                 "counted": obliges_member_states(article)} for article in articles]
+        counted = {row["article"].pk for row in rows if row["counted"]}
         decisions = state.decisions(day).order_by("position").prefetch_related(sources_list())
         procedures = list(
             state.procedures(day, InfringementProcedure.objects.published().filter(member_state=member_state))
@@ -426,7 +429,8 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         measures = NationalMeasure.objects.filter(member_state=member_state)
         return super().get_context_data(
             member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
-            reported=len(reports), assessed=len(assessments), **directive_with_deadline(now), **kwargs)
+            reported=len(counted & set(reports)), assessed=len(counted & set(assessments)), obliging=len(counted),
+            findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
 
 
 def directive_with_deadline(reference_day) -> dict:
@@ -499,6 +503,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
                                                                      aggregates.NOT_BOUND]).all(),
             successors=successor_states(aggregates.DIRECTIVE_CELEX, self.as_of.day),
+            findings=findings_on(self.as_of.day),
             **directive_with_deadline(self.as_of.reference_day), **kwargs)
 
 
