@@ -133,7 +133,24 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.Liaison)
 class LiaisonAdmin(admin.ModelAdmin):
+    """Roles are given and taken by administrators (superusers) only, whatever permissions a group carries."""
+
     list_display = ["user", "member_state"]
     list_filter = ["member_state"]
     list_select_related = ["user", "member_state"]
     search_fields = ["user__username"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

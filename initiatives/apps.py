@@ -11,3 +11,9 @@ class InitiativesConfig(AppConfig):
         from initiatives import caching, checks  # noqa: F401 - checks registers the production checks
 
         caching.connect_signals()  # every change to the data makes the cached public pages stale
+
+        from django.db.models.signals import post_migrate
+
+        from initiatives.roles import sync_groups
+
+        post_migrate.connect(sync_groups, sender=self)  # the groups carry this version's permissions

@@ -225,17 +225,19 @@ def save_liaison_report(report: LiaisonReport, *, user, version: int | None, sub
     return report
 
 
-def _check_reviewable(report: LiaisonReport, version: int | None) -> None:
+def _check_reviewable(report: LiaisonReport, version: int | None, user) -> None:
     _check_version(report, version)
     report.refresh_from_db()
     if report.state != ReviewState.SUBMITTED:
         raise StateError(_g("Only a submitted report can be reviewed; this one is %(state)s.")
                          % {"state": report.get_state_display()})
+    if report.submitted_by_id is not None and report.submitted_by_id == user.pk:
+        raise StateError(_g("You submitted this report, so another member of staff must review it."))
 
 
 @transaction.atomic
 def return_liaison_report(report: LiaisonReport, *, user, comment: str, version: int | None) -> LiaisonReport:
-    _check_reviewable(report, version)
+    _check_reviewable(report, version, user)
     if not comment.strip():
         raise ValidationError({"review_comment": _g("Say what the liaison should change.")})
     report.state = ReviewState.RETURNED
@@ -254,7 +256,7 @@ def approve_liaison_report(report: LiaisonReport, *, user, version: int | None,
     day the liaison submitted it, and cites the approved liaison report as its source. `comment`, staff's
     word to the liaison on approval, replaces any earlier one (the liaison reads it on their workspace).
     """
-    _check_reviewable(report, version)
+    _check_reviewable(report, version, user)
     now = timezone.now()
     as_of = timezone.localdate(report.submitted_at) if report.submitted_at else (today or timezone.localdate())
     citation = _g("Report of the %(ms)s liaison on Art. %(n)s, submitted %(date)s, approved by the Commission "

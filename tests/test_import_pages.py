@@ -33,13 +33,13 @@ def token_of(response) -> str:
     ("liaison_de", STAFF_URL, 403),
     ("liaison_de", LIAISON_URL, 200),
     ("staff_user", STAFF_URL, 200),
-    ("staff_user", LIAISON_URL, 404),
+    ("staff_user", LIAISON_URL, 403),  # no liaison role: refused, as on the whole liaison workspace
     ("admin_user", STAFF_URL, 200),
     ("anonymous", "/staff/import/current/infringements/", 302),
     ("liaison_de", "/staff/import/current/infringements/", 403),
     ("staff_user", "/staff/import/current/infringements/", 200),
     ("staff_user", "/staff/import/current/nonsense/", 404),
-    ("staff_user", "/liaison/import/current/", 404),
+    ("staff_user", "/liaison/import/current/", 403),
     ("liaison_de", "/liaison/import/current/", 200),
 ])
 def test_permission_matrix_of_the_upload_pages(request, client, actor, url, status):

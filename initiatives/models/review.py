@@ -19,6 +19,7 @@ from .audit import LastChangedQuerySetMixin
 from .transposition import Article, MemberState, TranspositionReport
 
 TEXT_LIMIT = 4000
+HISTORY_HIDDEN_FROM_STAFF = {"state": ReviewState.DRAFT}  # a report, or a history row of one, that is a draft
 
 
 class LiaisonReportQuerySet(LastChangedQuerySetMixin, models.QuerySet):
@@ -33,6 +34,12 @@ class LiaisonReportQuerySet(LastChangedQuerySetMixin, models.QuerySet):
 
     def awaiting_review(self):
         return self.filter(state=ReviewState.SUBMITTED)
+
+    def seen_by_staff(self):
+        """What the Commission may read: submitted reports (waiting, returned or approved). A draft, new or
+        edited again after a review, is the liaison's until they submit it; history rows follow the same rule
+        (HISTORY_HIDDEN_FROM_STAFF)."""
+        return self.exclude(**HISTORY_HIDDEN_FROM_STAFF)
 
 
 class LiaisonReport(models.Model):

@@ -19,21 +19,19 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 
 from initiatives import exports
 from initiatives.importers import KINDS, LIAISON_KIND, run_import
 from initiatives.importers.tabular import MAX_BYTES
 from initiatives.roles import liaison_member_state
 
-from .mixins import StaffRequiredMixin
+from .mixins import LiaisonScopeMixin, StaffRequiredMixin
 
 SESSION_KEY = "pending_imports"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -176,18 +174,13 @@ class StaffImportView(StaffRequiredMixin, ImportView):
     pass
 
 
-class LiaisonImportView(ImportView):
-    """A liaison's own Member State only; anyone else who is logged in gets 404 (no such workspace)."""
+class LiaisonImportView(LiaisonScopeMixin, ImportView):
+    """A liaison's own Member State only; anyone else who is logged in gets 403, as on the whole workspace."""
 
     workspace = "liaison"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self._member_state = liaison_member_state(request.user)
-        if self._member_state is None:
-            raise Http404("No such workspace")
-        return super().dispatch(request, *args, **kwargs)
+    def check_scope(self) -> None:  # `member_state` is a method here
+        self._member_state = liaison_member_state(self.request.user)
 
     def kinds(self):
         return None
@@ -206,59 +199,58 @@ class LiaisonImportView(ImportView):
                  "export": reverse("initiatives:liaison_import_export")}]
 
 
-@require_safe
-def staff_export(request, kind):
+class StaffExportView(StaffRequiredMixin, View):
     """The current published data of one kind, in its import format (CSV; ?format=xlsx or json)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    from django.core.exceptions import PermissionDenied
 
-    from initiatives.roles import is_staff_member
+    http_method_names = ["get", "head"]  # an export only reads
 
-    if not is_staff_member(request.user):
-        raise PermissionDenied(_("The staff workspace is for Commission staff."))
-    fmt = request.GET.get("format", "csv")
-    if kind not in KINDS or fmt not in exports.FORMATS:
-        raise Http404("No such export")
-    from initiatives.models import Decision, InfringementProcedure, KeyAction, TranspositionReport
+    def get(self, request, kind):
+        fmt = request.GET.get("format", "csv")
+        if kind not in KINDS or fmt not in exports.FORMATS:
+            raise Http404("No such export")
+        from initiatives.models import Decision, InfringementProcedure, KeyAction, TranspositionReport
 
-    if kind == "infringements":
-        dataset = exports.infringement_dataset(
-            Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
-    elif kind == "events":
-        dataset = exports.event_dataset(KeyAction.objects.published())
-    elif kind == "findings":
-        from initiatives.importers import findings
-        from initiatives.models import ArticleFinding
+        if kind == "infringements":
+            dataset = exports.infringement_dataset(
+                Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+        elif kind == "events":
+            dataset = exports.event_dataset(KeyAction.objects.published())
+        elif kind == "findings":
+            from initiatives.importers import findings
+            from initiatives.models import ArticleFinding
 
-        dataset = exports.build_dataset(findings.COLUMNS, findings.export_rows(
-            ArticleFinding.objects.published().select_related("member_state").prefetch_related("sources")),
-            title="findings")
-    elif kind == "legislation":
-        from initiatives.importers import legislation
-        from initiatives.models import LegislativeFile
+            dataset = exports.build_dataset(findings.COLUMNS, findings.export_rows(
+                ArticleFinding.objects.published().select_related("member_state").prefetch_related("sources")),
+                title="findings")
+        elif kind == "legislation":
+            from initiatives.importers import legislation
+            from initiatives.models import LegislativeFile
 
-        dataset = exports.build_dataset(legislation.COLUMNS, legislation.export_rows(
-            LegislativeFile.objects.published().with_related()), title="legislation")
-    else:
-        dataset = exports.transposition_dataset(TranspositionReport.objects.published())
-    return exports.response(dataset, fmt, kind)
+            dataset = exports.build_dataset(legislation.COLUMNS, legislation.export_rows(
+                LegislativeFile.objects.published().with_related()), title="legislation")
+        else:
+            dataset = exports.transposition_dataset(TranspositionReport.objects.published())
+        return exports.response(dataset, fmt, kind)
 
 
-@require_safe
-def liaison_export(request):
+class LiaisonExportView(LiaisonScopeMixin, View):
     """The liaison's own draft reports in the liaison import format: fill it in and upload it again."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    member_state = liaison_member_state(request.user)
-    fmt = request.GET.get("format", "csv")
-    if member_state is None or fmt not in exports.FORMATS:
-        raise Http404("No such export")
-    from initiatives.importers import transposition
-    from initiatives.models import LiaisonReport
 
-    reports = LiaisonReport.objects.filter(member_state=member_state).select_related(
-        "member_state", "article").order_by("article__number")
-    dataset = exports.build_dataset(transposition.LIAISON_COLUMNS, transposition.liaison_export_rows(reports),
-                                    title="drafts")
-    return exports.response(dataset, fmt, f"transposition-{member_state.code}")
+    http_method_names = ["get", "head"]  # an export only reads
+
+    def get(self, request):
+        fmt = request.GET.get("format", "csv")
+        if fmt not in exports.FORMATS:
+            raise Http404("No such export")
+        from initiatives.importers import transposition
+        from initiatives.models import LiaisonReport
+
+        reports = LiaisonReport.objects.filter(member_state=self.member_state).select_related(
+            "member_state", "article").order_by("article__number")
+        dataset = exports.build_dataset(transposition.LIAISON_COLUMNS, transposition.liaison_export_rows(reports),
+                                        title="drafts")
+        return exports.response(dataset, fmt, f"transposition-{self.member_state.code}")
+
+
+staff_export = StaffExportView.as_view()
+liaison_export = LiaisonExportView.as_view()

@@ -5,8 +5,7 @@ Everything is scoped to the liaison's own Member State; any other code in the UR
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,27 +18,18 @@ from initiatives import services
 from initiatives.choices import ReviewState
 from initiatives.forms import LiaisonReportForm
 from initiatives.models import LiaisonReport, TranspositionReport, current_version, revisions
-from initiatives.roles import liaison_member_state
 
 from .findings import liaison_articles
 from .mixins import ConflictMixin, LiaisonScopeMixin
 
 
-class LiaisonHomeView(RedirectView):
+class LiaisonHomeView(LiaisonScopeMixin, RedirectView):
     """/liaison/ sends a liaison to their own Member State's workspace."""
 
     http_method_names = ["get", "head", "options"]
 
     def get_redirect_url(self, *args, **kwargs):
         return reverse("initiatives:liaison_member_state", args=[self.member_state.code])
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.member_state = liaison_member_state(request.user)
-        if self.member_state is None:
-            raise PermissionDenied(_g("The liaison workspace is for Member State liaisons."))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class LiaisonMemberStateView(LiaisonScopeMixin, TemplateView):

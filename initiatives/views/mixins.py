@@ -1,7 +1,10 @@
 """Who may see what, checked on the server for every method: staff pages, liaison scope, edit conflicts.
 
-Anonymous visitors are sent to the login page. A logged-in user without the role gets 403 on a
-workspace; an object outside a liaison's Member State answers 404, "to prevent information leakage".
+One mixin per role, and the role is checked before anything the URL names is looked up (`load_objects`), so
+that an existing and a missing record look the same to whoever lacks the role. Anonymous visitors are sent to
+the login page; a logged-in user without the role (a permission the role's group carries, initiatives/roles.py)
+gets 403 on the whole workspace; an object outside a liaison's Member State answers 404, "to prevent
+information leakage".
 """
 
 from django.contrib.auth.views import redirect_to_login
@@ -9,31 +12,56 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy
 
-from initiatives.roles import is_staff_member, liaison_member_state
+from initiatives.roles import is_liaison, is_staff_member, liaison_member_state
 
 
-class StaffRequiredMixin:
+class RoleRequiredMixin:
+    """For every method: log in first, then the role, then the scope, and only then the view's
+    `load_objects()`, if it has one: where it looks up what the URL names (get_object_or_404 ...), never in
+    `setup()`, which runs before any of this."""
+
+    refusal = ""
+
+    def has_role(self, user) -> bool:
+        raise NotImplementedError
+
+    def check_scope(self) -> None:
+        """Raise Http404 for what the URL names outside the user's scope (nothing by default)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not self.has_role(request.user):
+            raise PermissionDenied(self.refusal)
+        self.check_scope()
+        if hasattr(self, "load_objects"):
+            self.load_objects()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffRequiredMixin(RoleRequiredMixin):
     """Commission staff (and superusers) only, for GET and POST alike."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_member(request.user):
-            raise PermissionDenied(_g("The staff workspace is for Commission staff."))
-        return super().dispatch(request, *args, **kwargs)
+    refusal = gettext_lazy("The staff workspace is for Commission staff.")
+
+    def has_role(self, user) -> bool:
+        return is_staff_member(user)
 
 
-class LiaisonScopeMixin:
-    """A liaison's own Member State only: `code` in the URL must be theirs, otherwise 404."""
+class LiaisonScopeMixin(RoleRequiredMixin):
+    """Member State liaisons only; and a `code` in the URL must be their own Member State's, otherwise 404."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        self.member_state = liaison_member_state(request.user)
-        if self.member_state is None or kwargs.get("code") != self.member_state.code:
+    refusal = gettext_lazy("The liaison workspace is for Member State liaisons.")
+
+    def has_role(self, user) -> bool:
+        return is_liaison(user)
+
+    def check_scope(self) -> None:
+        self.member_state = liaison_member_state(self.request.user)
+        if "code" in self.kwargs and self.kwargs["code"] != self.member_state.code:
             raise Http404("No such workspace")
-        return super().dispatch(request, *args, **kwargs)
 
 
 class BoundedPaginator(Paginator):

@@ -38,6 +38,7 @@ from initiatives.models import (
     current_version,
     revisions,
 )
+from initiatives.models.review import HISTORY_HIDDEN_FROM_STAFF
 
 from .mixins import ConflictMixin, StaffRequiredMixin
 
@@ -87,9 +88,8 @@ class KeyActionUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/key_action_form.html"
     form_class = KeyActionForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.action = get_object_or_404(KeyAction.objects.select_related("initiative"), pk=kwargs["pk"])
+    def load_objects(self):
+        self.action = get_object_or_404(KeyAction.objects.select_related("initiative"), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -118,14 +118,13 @@ class EventFormView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/event_form.html"
     form_class = EventForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if "event_pk" in kwargs:
+    def load_objects(self):
+        if "event_pk" in self.kwargs:
             self.event = get_object_or_404(KeyActionEvent.objects.select_related("key_action__initiative"),
-                                           pk=kwargs["event_pk"])
+                                           pk=self.kwargs["event_pk"])
             self.action = self.event.key_action
         else:
-            self.action = get_object_or_404(KeyAction.objects.select_related("initiative"), pk=kwargs["pk"])
+            self.action = get_object_or_404(KeyAction.objects.select_related("initiative"), pk=self.kwargs["pk"])
             self.event = KeyActionEvent(key_action=self.action)
 
     def get_form_kwargs(self):
@@ -151,10 +150,9 @@ class EventDeleteView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/event_delete.html"
     form_class = DeleteForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def load_objects(self):
         self.event = get_object_or_404(KeyActionEvent.objects.select_related("key_action__initiative"),
-                                       pk=kwargs["event_pk"])
+                                       pk=self.kwargs["event_pk"])
 
     def get_initial(self):
         return {"version": current_version(self.event)}
@@ -199,12 +197,11 @@ class ProcedureCreateView(StaffRequiredMixin, FormView):
 
 
 class ProcedureMixin:
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def load_objects(self):
         self.procedure = get_object_or_404(
             InfringementProcedure.objects.select_related("member_state", "legal_act").prefetch_related(
                 "articles", Prefetch("decisions", queryset=Decision.objects.prefetch_related("sources"))),
-            pk=kwargs["pk"])
+            pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         decisions = list(self.procedure.decisions.all())
@@ -276,7 +273,7 @@ class AssessmentArticlesView(StaffRequiredMixin, TemplateView):
         member_state = get_object_or_404(MemberState, code=code)
         reports = {r.article_id: r for r in TranspositionReport.objects.filter(member_state=member_state)}
         assessments = {a.article_id: a for a in Assessment.objects.filter(member_state=member_state)}
-        pending = {r.article_id: r for r in LiaisonReport.objects.filter(member_state=member_state)}
+        pending = {r.article_id: r for r in LiaisonReport.objects.seen_by_staff().filter(member_state=member_state)}
         rows = []
         for article in directive_articles():
             report, assessment = reports.get(article.pk), assessments.get(article.pk)
@@ -290,10 +287,9 @@ class AssessmentUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/assessment_form.html"
     form_class = AssessmentForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.member_state = get_object_or_404(MemberState, code=kwargs["code"])
-        self.article = get_object_or_404(directive_articles(), number=kwargs["number"])
+    def load_objects(self):
+        self.member_state = get_object_or_404(MemberState, code=self.kwargs["code"])
+        self.article = get_object_or_404(directive_articles(), number=self.kwargs["number"])
         self.assessment = (Assessment.objects.filter(member_state=self.member_state, article=self.article).first()
                            or Assessment(member_state=self.member_state, article=self.article))
 
@@ -335,9 +331,8 @@ class ReviewView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/review_form.html"
     form_class = ReviewForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.report = get_object_or_404(LiaisonReport.objects.with_related(), pk=kwargs["pk"])
+    def load_objects(self):
+        self.report = get_object_or_404(LiaisonReport.objects.with_related().seen_by_staff(), pk=self.kwargs["pk"])
 
     def get_initial(self):
         return {"version": current_version(self.report)}
@@ -380,7 +375,8 @@ class HistoryView(StaffRequiredMixin, TemplateView):
         model = HISTORY_MODELS.get(kind)
         if model is None:
             raise Http404("No such kind of record")
-        entries = revisions(model, pk)
+        # A liaison's report as they submitted it, never their drafts.
+        entries = revisions(model, pk, exclude=HISTORY_HIDDEN_FROM_STAFF if model is LiaisonReport else None)
         if not entries:
             raise Http404("No history for this record")
         current = model._default_manager.filter(pk=pk).first()
