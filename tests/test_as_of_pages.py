@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from initiatives import aggregates
-from initiatives.as_of import EARLIEST, counted_q, counts_on, latest_counted_start, parse_as_of
+from initiatives import aggregates, state
+from initiatives.as_of import EARLIEST, counts_on, latest_counted_start, parse_as_of
 from initiatives.models import Decision, KeyActionEvent, TranspositionReport
 
 from .test_public_pages import StructureCheck, add_data
@@ -54,7 +54,7 @@ def test_the_latest_period_that_has_wholly_passed_by_a_day(day, precision, expec
     assert latest_counted_start(day, precision) == expected
 
 
-def test_the_sql_and_pandas_rules_keep_exactly_the_decisions_and_events_the_python_rule_keeps():
+def test_the_state_engine_keeps_exactly_the_decisions_and_events_the_python_rule_keeps():
     decisions = list(Decision.objects.all())
     events = list(KeyActionEvent.objects.all())
     days = {date(2016, 2, 29), date(2020, 12, 31), TODAY}
@@ -62,14 +62,14 @@ def test_the_sql_and_pandas_rules_keep_exactly_the_decisions_and_events_the_pyth
         if record.when is not None:  # the day before, on and after the start and the end of its period
             for edge in (record.when.start, record.when.end):
                 days.update({edge - timedelta(days=1), edge, edge + timedelta(days=1)})
-    decision_frame = aggregates.decision_frame()
     for day in sorted(days):
-        for model, records in ((Decision, decisions), (KeyActionEvent, events)):
-            expected = {r.pk for r in records if r.when is not None and counts_on(r.when, day)}
-            assert set(model.objects.filter(counted_q(day)).values_list("pk", flat=True)) == expected, (model, day)
-        expected = sorted((d.procedure_id, d.position) for d in decisions if d.when and counts_on(d.when, day))
-        kept = aggregates.dated_on(decision_frame, day)  # the pages' pandas form of the same rule
-        assert sorted(zip(kept["procedure_id"], kept["position"], strict=True)) == expected, day
+        expected = {r.pk for r in events if r.when is not None and counts_on(r.when, day)}
+        assert set(state.dated(KeyActionEvent.objects.all(), day).values_list("pk", flat=True)) == expected, day
+        expected = {r.pk for r in decisions if r.when is not None and counts_on(r.when, day)}
+        assert set(state.decisions(day).values_list("pk", flat=True)) == expected, day
+        kept = aggregates.decision_frame(day)  # the frame the pages' charts read
+        assert sorted(zip(kept["procedure_id"], kept["position"], strict=True)) == sorted(
+            (d.procedure_id, d.position) for d in decisions if d.pk in expected), day
 
 
 # --- reading the parameter -----------------------------------------------------------------------------------
