@@ -44,8 +44,9 @@ def staff_sets_2b_delivered_on_12_may_2022(staff_user):
     (it says 11 May 2022)."""
     client = logged_in(staff_user)
     url = reverse("initiatives:staff_key_action", args=[key_action_2b().pk])
-    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.DELIVERED, date="2022-05-12",
-                                            reason="Adopted on 12 May per the register"))
+    response = client.post(url, form_values(
+        client.get(url), status=KeyActionStatus.DELIVERED, date="2022-05-12", reason="Adopted on 12 May",
+        status_reason="The register dates the proposal 12 May", status_source="COM(2022) 209 https://eur-lex.europa.eu/"))
     assert response.status_code == 302
     action = key_action_2b()
     assert (action.status, action.date.isoformat()) == (KeyActionStatus.DELIVERED_LATE, "2022-05-12")
@@ -69,7 +70,9 @@ def test_a_status_staff_set_survives_loading_the_data_again(staff_user):
     action = KeyAction.objects.filter(status=KeyActionStatus.IN_PROGRESS).order_by("pk").first()
     client = logged_in(staff_user)
     url = reverse("initiatives:staff_key_action", args=[action.pk])
-    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.STALLED, reason="Stalled"))
+    response = client.post(url, form_values(client.get(url), status=KeyActionStatus.STALLED, reason="Stalled",
+                                            status_reason="No step for two years",
+                                            status_source="https://example.org/stalled"))
     assert response.status_code == 302
 
     output = load_again()
@@ -150,3 +153,33 @@ def test_a_missing_shipped_record_no_person_removed_is_created_again():
     load_again()
 
     assert KeyActionEvent.objects.filter(description=description).count() == 1
+
+
+def test_a_field_no_person_changed_still_follows_the_shipped_data_on_a_record_a_person_edited(staff_user, tmp_path):
+    """Staff edited an event's description; the shipped data then corrects its confidence. The loader keeps
+    staff's description and takes the new confidence: the rule is per field, not per record."""
+    event = KeyActionEvent.objects.filter(key_action__code="2b").order_by("date", "id").first()
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_event_edit", args=[event.pk])
+    corrected = event.description + " (corrected by staff)"
+    assert client.post(url, form_values(client.get(url), description=corrected)).status_code == 302
+    data_dir = tmp_path / "data"
+    shutil.copytree(settings.REAL_DATA_DIR, data_dir)
+    timeline = data_dir / "key_actions_timeline.csv"
+    lines = timeline.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if event.description in line)
+    old_confidence = event.confidence
+    new_confidence = "low" if old_confidence != "low" else "medium"
+    assert lines[row].rstrip("\n").endswith("," + old_confidence)
+    lines[row] = lines[row].rstrip("\n")[: -len(old_confidence)] + new_confidence + "\n"
+    timeline.write_text("".join(lines), encoding="utf-8")
+
+    output = load_again("--data-dir", str(data_dir))
+
+    event.refresh_from_db()
+    assert (event.description, event.confidence) == (corrected, new_confidence)
+    assert "conflict" in output.lower() and "description" in output
+    # Loading once more changes nothing: staff's description is still theirs, not taken for the loader's.
+    load_again("--data-dir", str(data_dir))
+    event.refresh_from_db()
+    assert event.description == corrected

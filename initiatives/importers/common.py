@@ -38,34 +38,67 @@ def _loader_entry(entry) -> bool:
     return entry.history_user_id is None and (entry.history_change_reason or "") in ("", LOADER_REASON)
 
 
+def person_changed_fields(instance, names) -> dict:
+    """Of the fields `names` of `instance`, those whose last change was a person's, each with the history row
+    of that change. A field the loader wrote last (or that kept the value the loader gave it) is not in it.
+
+    Read from the record's history, oldest first: each row that changes a field (or creates the record) is
+    that field's last writer so far. Models without history are the loader's alone: nothing is returned.
+    """
+    history = getattr(type(instance), "history", None)
+    if history is None or instance.pk is None or not names:
+        return {}
+    rows = list(history.model.objects.filter(id=instance.pk).select_related("history_user").order_by("history_id"))
+    if all(_loader_entry(row) for row in rows):
+        return {}
+    attnames = {name: _attname(type(instance), name) for name in names}
+    last_writer, previous = {}, None
+    for row in rows:
+        if row.history_type == "-":
+            previous = None
+            continue
+        for name, attname in attnames.items():
+            if previous is None or getattr(row, attname, None) != getattr(previous, attname, None):
+                last_writer[name] = row
+        previous = row
+    return {name: row for name, row in last_writer.items() if not _loader_entry(row)}
+
+
+def _attname(model, name: str) -> str:
+    try:
+        return model._meta.get_field(name).attname
+    except Exception:  # noqa: BLE001 - not a concrete field (sources): compared by name
+        return name
+
+
 def person_entry(instance):
-    """The newest history row of `instance` if a person wrote it (the loader may not change the record);
-    None if the loader may."""
+    """The newest history row a person wrote for `instance` (any field), or None when only the loader wrote it."""
     history = getattr(type(instance), "history", None)
     if history is None or instance.pk is None:
         return None
-    newest = (history.model.objects.filter(id=instance.pk).select_related("history_user")
-              .order_by("-history_id").first())
-    return None if newest is None or _loader_entry(newest) else newest
+    rows = history.model.objects.filter(id=instance.pk).select_related("history_user").order_by("-history_id")
+    return next((row for row in rows if not _loader_entry(row)), None)
 
 
-def loader_may_change(instance) -> bool:
-    """May loading the shipped data change this record? The one rule, for every importer the loader runs.
+def loader_may_change(instance, names=None) -> bool:
+    """May loading the shipped data change these fields of this record? The one rule, for every importer the
+    loader runs (`names`: the fields it would change; all concrete fields when None).
 
-    Yes when the record's newest history entry was written by the loader, or when it has no history (never
-    touched by a person; models without history are the loader's alone). No when a person (a form, the
-    admin, an upload) changed it after the loader last wrote it: the shipped data is a starting point, and a
-    person's edit wins. An importer uses it like this, while `loading_shipped_data()` is true:
+    Yes for a field whose last change the loader made (or that has kept the value the loader gave it), and
+    for any field of a record without history; no for a field a person (a form, the admin, an upload) changed
+    since: the shipped data is a starting point, and a person's edit wins. An importer that saves records
+    itself uses it like this, while `loading_shipped_data()` is true:
 
-        if not created and differences and not loader_may_change(instance):
-            result.conflict(describe_conflict(label, instance, differences))  # keep the edit, list it
-        else:
-            ... save, with CHANGE_REASON as the history reason ...
+        kept = person_changed_fields(instance, changed)   # {field: the person's history row}
+        for field in kept: ... leave it, and list it: result.conflict(describe_conflict(label, row, {...}))
+        ... save the other fields, with CHANGE_REASON (the loader's reason) as the history reason ...
 
-    `upsert` applies it by itself; an importer that saves records another way calls it before each save,
-    and `deleted_by_person` before re-creating a record the shipped data has and the database has not.
+    `upsert` applies it by itself; before re-creating a record the shipped data has and the database has not,
+    an importer asks `deleted_by_person`.
     """
-    return person_entry(instance) is None
+    if names is None:
+        names = [field.name for field in type(instance)._meta.concrete_fields]
+    return not person_changed_fields(instance, names)
 
 
 def deleted_by_person(model: type[models.Model], **lookup):
@@ -229,15 +262,21 @@ def upsert(model: type[models.Model], lookup: dict, values: dict, result: Import
     sources_differ = (not created and wanted is not None
                       and set(instance.sources.values_list("pk", flat=True)) != wanted)
     if loading and (changed or sources_differ):
-        entry = person_entry(instance)
-        if entry is not None:
-            differences = {name: (values[name], getattr(instance, name)) for name in changed}
-            if sources_differ:
+        kept = person_changed_fields(instance, changed)
+        if sources_differ and (entry := person_entry(instance)) is not None:
+            kept["sources"] = entry  # the history of sources is not read field by field: a person's record keeps them
+        if kept:
+            differences = {name: (values[name], getattr(instance, name)) for name in changed if name in kept}
+            if "sources" in kept:
                 differences["sources"] = (" ; ".join(citations), " ; ".join(
                     instance.sources.order_by("citation").values_list("citation", flat=True)))
-            result.unchanged += 1
-            result.conflict(describe_conflict(label or str(instance), entry, differences))
-            return instance
+            newest = max(kept.values(), key=lambda row: row.history_id)
+            result.conflict(describe_conflict(label or str(instance), newest, differences))
+            changed = [name for name in changed if name not in kept]
+            sources_differ = sources_differ and "sources" not in kept
+            if not changed and not sources_differ:
+                result.unchanged += 1
+                return instance
     if created:
         instance = model(**lookup, **values)
     for name in changed:

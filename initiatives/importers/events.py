@@ -26,7 +26,7 @@ from .common import (
     deleted_by_person,
     describe_conflict,
     loading_shipped_data,
-    person_entry,
+    person_changed_fields,
     read_confidence,
     read_date,
     read_sources,
@@ -143,7 +143,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
         key_action = KeyAction.objects.get(pk=pk)
         new_status = key_action.status_from_report(status)
         if key_action.status != new_status:
-            entry = person_entry(key_action) if loading else None
+            entry = person_changed_fields(key_action, ["status"]).get("status") if loading else None
             if entry is not None:
                 result.conflict(describe_conflict(_("key action %(what)s") % {"what": key_action}, entry, {
                     "status": (new_status, key_action.status)}))
