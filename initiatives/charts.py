@@ -264,12 +264,14 @@ def _short(text: str, length: int = 48) -> str:
 
 
 def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: str,
-                     extra_labels: dict[str, str]) -> go.Figure:
+                     extra_labels: dict[str, str], link: str | None = None) -> go.Figure:
     """A map of the EU-27 coloured by `category` (a column of aggregates.member_state_summary): one
     choropleth trace per value (the page's own key, with counts, names them); shapes from our own GeoJSON
-    (ISO alpha-3 ids), drawn over the `europe_110m` base map (config topojsonURL points at our static files)."""
+    (ISO alpha-3 ids), drawn over the `europe_110m` base map (config topojsonURL points at our static files).
+    `link` ("/member-states/{code}/"): each Member State's page, in `customdata`, which js/charts.js opens on a
+    click, or on Enter once the shape has the keyboard's focus."""
     traces = []
-    records = summary[["iso_alpha3", "name", category]].to_dict("records")
+    records = summary[["code", "iso_alpha3", "name", category]].to_dict("records")
     values = list(dict.fromkeys(row[category] for row in records))
     for value in _ordered(vocabulary, values):
         mine = [row for row in records if row[category] == value]
@@ -278,6 +280,7 @@ def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: st
             "type": "choropleth", "geojson": geojson_url, "featureidkey": "id", "locationmode": "geojson-id",
             "locations": [row["iso_alpha3"] for row in mine], "z": [1] * len(mine),
             "text": [row["name"] for row in mine],
+            **({"customdata": [link.format(code=row["code"]) for row in mine]} if link else {}),
             "name": legend_name(vocabulary, value, extra_labels), "colorscale": [[0, colour], [1, colour]],
             "showscale": False, "showlegend": False, "marker": {"line": {"color": INK, "width": 0.7}},
             "hovertemplate": "%{text}: " + label(vocabulary, value, extra_labels) + "<extra></extra>"})
@@ -291,7 +294,7 @@ def member_state_map(summary, *, category: str, vocabulary: str, geojson_url: st
             "customdata": [row["name"] for row in not_bound],
             "hovertemplate": "%{customdata}: " + label(vocabulary, NOT_BOUND, extra_labels) + "<extra></extra>"})
     geo = {"scope": "europe", "resolution": 110, "projection": {"type": "mercator"}, "lataxis": {"range": [33, 71]},
-           "lonaxis": {"range": [-25, 38]}, "showcountries": True, "countrycolor": "#9aa3ad", "showland": True,
+           "lonaxis": {"range": [-25, 42]}, "showcountries": True, "countrycolor": "#9aa3ad", "showland": True,
            "landcolor": "#fafafa", "showocean": True, "oceancolor": "#ffffff", "showlakes": False,
            "showframe": False, "bgcolor": "#ffffff"}
     return _figure(traces, height=560, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False, geo=geo,

@@ -355,7 +355,9 @@ class MemberStateListView(AsOfMixin, TemplateView):
         category = "stage_category" if measure == STAGE_MEASURE else "assessment_category"
         vocabulary = "stage" if measure == STAGE_MEASURE else "assessment"
         figure = charts.member_state_map(summary, category=category, vocabulary=vocabulary,
-                                         geojson_url=static(GEOJSON), extra_labels=extra_labels())
+                                         geojson_url=static(GEOJSON), extra_labels=extra_labels(),
+                                         link=reverse("initiatives:member_state_detail", args=["XX"]).replace(
+                                             "XX", "{code}"))
         counts = summary[category].value_counts()
         legend = [{"value": value, "look": charts.look(vocabulary, value),
                    "label": charts.label(vocabulary, value, extra_labels()), "count": int(counts[value])}

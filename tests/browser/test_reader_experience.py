@@ -111,3 +111,41 @@ def test_the_registers_stage_column_is_reached_by_scrolling_the_table_and_its_fi
     assert box.evaluate("e => getComputedStyle(e).overflowX") == "auto"
     first_cell = page.locator("table.data-table tbody tr td").first
     assert first_cell.evaluate("e => getComputedStyle(e).position") == "sticky"
+
+
+# --- The map opens a Member State's page ------------------------------------------------------------------------
+
+
+def map_shape(page, iso3):
+    page.wait_for_selector("#chart-map .choroplethlocation[role=link]", state="attached", timeout=10_000)
+    index = page.evaluate("""iso => [...document.querySelectorAll('#chart-map .choroplethlocation')]
+        .findIndex(p => p.__data__ && p.__data__.loc === iso)""", iso3)
+    assert index >= 0, f"{iso3} is not on the map"
+    return page.locator("#chart-map .choroplethlocation").nth(index)
+
+
+def test_a_click_on_a_member_state_on_the_map_opens_its_page(page):
+    open_page(page, "/member-states/")
+    shape = map_shape(page, "DEU")
+    with page.expect_navigation():
+        shape.click(force=True)
+    assert page.url.endswith("/member-states/DE/")
+
+
+def test_a_keyboard_user_opens_a_member_state_from_the_map(page):
+    open_page(page, "/member-states/")
+    shape = map_shape(page, "FIN")
+    assert shape.get_attribute("tabindex") == "0" and shape.get_attribute("aria-label") == "Finland"
+    shape.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/member-states/FI/")
+
+
+def test_the_map_is_not_cut_at_its_right_edge(page):
+    open_page(page, "/member-states/")
+    finland = map_shape(page, "FIN").bounding_box()
+    frame = page.locator("#chart-map .geo .bglayer, #chart-map .geolayer").first.bounding_box()
+    chart = page.locator("#chart-map").bounding_box()
+    assert finland["x"] + finland["width"] < chart["x"] + chart["width"] - 5
+    assert frame is not None

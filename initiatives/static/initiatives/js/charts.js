@@ -33,7 +33,65 @@
     }
     element.textContent = "";
     element.classList.add("chart-drawn");
-    window.Plotly.newPlot(element, figure.data || [], layout, config(element));
+    window.Plotly.newPlot(element, figure.data || [], layout, config(element)).then(function () {
+      // a map's shapes arrive once its geometry is fetched, and are redrawn on resize: link them each time
+      element.on("plotly_afterplot", function () { linkShapes(element); });
+      linkShapes(element);
+    });
+  }
+
+  function open(url) {
+    // On a page shown as of a past day, the page opened keeps that day (as the links do: js/as_of.js).
+    var bar = document.querySelector("[data-as-of]");
+    var target = new URL(url, window.location.origin);
+    if (bar && !target.searchParams.has("as_of")) {
+      target.searchParams.set("as_of", bar.getAttribute("data-as-of"));
+    }
+    window.location.assign(target.pathname + target.search + target.hash);
+  }
+
+  function linkOf(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;
+  }
+
+  // plotly keeps a trace on the first point of its calculated data only; the shape's trace group holds them all.
+  function traceOf(shape) {
+    for (var node = shape; node && node !== document; node = node.parentNode) {
+      var data = node.__data__;
+      if (data && data.trace) { return data.trace; }
+      if (Array.isArray(data) && data[0] && data[0].trace) { return data[0].trace; }
+    }
+    return null;
+  }
+
+  // A map whose shapes carry a page (customdata, a path on this site): a click opens it, and each shape is a
+  // link a keyboard user reaches with Tab and opens with Enter. The chart is then a group of links, not an image.
+  function linkShapes(element) {
+    var shapes = element.querySelectorAll(".choroplethlocation");
+    var linked = 0;
+    shapes.forEach(function (shape) {
+      if (shape.hasAttribute("data-linked")) { linked += 1; return; }
+      var point = shape.__data__;
+      var trace = point && traceOf(shape);
+      var url = trace && trace.customdata ? linkOf(trace.customdata[point.i]) : null;
+      if (!url) { return; }
+      linked += 1;
+      shape.setAttribute("data-linked", "");
+      shape.setAttribute("tabindex", "0");
+      shape.setAttribute("role", "link");
+      shape.setAttribute("aria-label", trace.text ? trace.text[point.i] : url);
+      shape.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { open(url); }
+      });
+    });
+    if (!linked || element.hasAttribute("data-links")) { return; }
+    element.setAttribute("data-links", "");
+    element.setAttribute("role", "group");
+    element.on("plotly_click", function (event) {
+      var point = event.points && event.points[0];
+      var url = point ? linkOf(point.customdata) : null;
+      if (url) { open(url); }
+    });
   }
 
   function drawAll() {
