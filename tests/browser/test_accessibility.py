@@ -14,13 +14,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PUBLIC_PAGES = ["/", "/initiatives/", "/initiatives/1/", "/timeline/", "/member-states/", "/member-states/EL/",
                 "/directive/", "/infringements/", "/about/", "/open-data/", "/accounts/login/",
-                "/?as_of=2019-12-31", "/member-states/?as_of=2014-12-31", "/timeline/?as_of=nonsense"]
+                "/?as_of=2019-12-31", "/member-states/?as_of=2014-12-31", "/timeline/?as_of=nonsense",
+                "/search/?q=Malta", "/search/?q=offender+programmes"]
 # The main pages of each workspace, visited in one session per user.
 WORKSPACES = {
     "staff": ["/staff/", "/staff/key-actions/", "/staff/procedures/", "/staff/procedures/open/",
               "/staff/assessments/", "/staff/assessments/DE/", "/staff/reviews/", "/staff/deadlines/",
               "/staff/needs-checking/", "/staff/as-recorded/?on=2026-01-31"],
-    "liaison-de": ["/liaison/", "/liaison/DE/", "/liaison/DE/articles/3/"],
+    "liaison-de": ["/liaison/", "/liaison/DE/", "/liaison/DE/articles/3/", "/liaison/DE/articles/"],
 }
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
