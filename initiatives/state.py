@@ -9,9 +9,10 @@ Every page, API view, export, feed, filter and the deadlines page asks here, so 
 - A procedure exists on a day once a decision of it counts or a copy of the Commission's register taken by
   then listed it.
 - It is **closed** on a day once its closure counts; **unknown** while the closure may or may not have
-  happened (on a day inside the closure's interval or month; for an undated closure, on a day after the last
-  evidence of the procedure), or when no dated evidence places it in time; **open** otherwise, and then its
-  newest evidence says why: the latest dated decision or the latest copy of the register that listed it.
+  happened (after the first day of the closure's interval, which is the last evidence of the procedure
+  running, or inside its month; for an undated closure, on a day after the last evidence of the procedure),
+  or when no dated evidence places it in time; **open** otherwise, and then its newest evidence says why:
+  the latest dated decision or the latest copy of the register that listed it.
 
 A gap in the sources is never read as "open": a procedure stops being open only through a recorded closure,
 and the register reconciliation (importers/register.py) records one, between two days, for every procedure
@@ -44,7 +45,7 @@ from django.utils.translation import gettext as _g
 
 from initiatives.as_of import counted_q
 from initiatives.choices import KeyActionStatus, ProcedureState, Stage
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, Precision
 
 ALWAYS = date(9999, 12, 31)  # the "day" of the present state in SQL comparisons: everything dated counts
 
@@ -103,7 +104,11 @@ def procedures(day: date | None = None, queryset: QuerySet | None = None) -> Que
     else:
         later = Exists(own.filter(date_latest__gt=day).exclude(stage=Stage.CLOSED)) | Exists(
             _listings(None).filter(copy__taken_on__gt=day))
-        closure_started = Exists(own.filter(stage=Stage.CLOSED, date__lte=day)) | (
+        # A closure known only to lie between two days starts after its first day, the last evidence of the
+        # procedure running (the reconciliation puts it there); another imprecise one from its first day.
+        started = Q(date_precision=Precision.BETWEEN, date__lt=day) | (
+            ~Q(date_precision=Precision.BETWEEN) & Q(date__lte=day))
+        closure_started = Exists(own.filter(started, stage=Stage.CLOSED)) | (
             Exists(own.filter(stage=Stage.CLOSED, date__isnull=True)) & ~later)
         queryset = queryset.filter(Exists(counted) | Exists(listings))
     return queryset.annotate(

@@ -29,11 +29,11 @@ def get(client, url):
 
 
 def register_rows(client, query):
-    """The infringement register's CSV export, as (Member State code, latest stage, open) rows."""
+    """The infringement register's CSV export, as (Member State code, latest stage, state) rows."""
     response = client.get("/infringements/?format=csv&" + query)
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    return [(row["member_state_code"], row["latest_stage"], row["open"]) for row in rows]
+    return [(row["member_state_code"], row["latest_stage"], row["state"]) for row in rows]
 
 
 # --- the rule in SQL -----------------------------------------------------------------------------------------
@@ -135,8 +135,8 @@ def test_the_navigation_stays_on_the_past_date(client):
 def test_a_month_precision_letter_counts_from_the_last_day_of_its_month_a_dated_one_from_its_day(client):
     """January 2014: Malta's letter is dated the 27th; five others are known only to the month."""
     assert register_rows(client, "as_of=2014-01-26") == []
-    assert register_rows(client, "as_of=2014-01-27") == [("MT", "letter_of_formal_notice", "yes")]
-    assert register_rows(client, "as_of=2014-01-30") == [("MT", "letter_of_formal_notice", "yes")]
+    assert register_rows(client, "as_of=2014-01-27") == [("MT", "letter_of_formal_notice", "open")]
+    assert register_rows(client, "as_of=2014-01-30") == [("MT", "letter_of_formal_notice", "open")]
     on_31 = register_rows(client, "as_of=2014-01-31")
     assert sorted(code for code, _stage, _open in on_31) == ["EL", "ES", "IT", "MT", "PT", "RO"]
 
@@ -146,18 +146,21 @@ def test_the_register_shows_the_stage_reached_on_the_day_and_filters_on_it(clien
     after = dict((code, stage) for code, stage, _open in register_rows(client, "as_of=2015-07-16"))
     assert before["MT"] == "letter_of_formal_notice" and after["MT"] == "reasoned_opinion"
     reasoned = register_rows(client, "as_of=2015-07-16&stage=reasoned_opinion")
-    assert ("MT", "reasoned_opinion", "yes") in reasoned
+    assert ("MT", "reasoned_opinion", "open") in reasoned
     assert all(stage == "reasoned_opinion" for _code, stage, _open in reasoned)
     assert register_rows(client, "as_of=2015-07-15&stage=reasoned_opinion") == []
 
 
-def test_an_undated_closure_is_not_placed_on_any_past_day(client):
-    """Malta's 2014 procedure has a closure with no known date: closed today, open on every past day."""
-    today_rows = register_rows(client, "member_state=MT&type=non_communication")
-    past_rows = register_rows(client, "member_state=MT&type=non_communication&as_of=2025-12-31")
-    assert ("MT", "closed", "no") in today_rows
-    assert ("MT", "reasoned_opinion", "yes") in past_rows
-    assert register_rows(client, "member_state=MT&state=closed&as_of=2025-12-31") == []
+def test_a_closure_known_to_lie_between_two_days_is_unknown_inside_them_and_closed_after(client):
+    """Malta's 2014 procedure was closed between its reasoned opinion (16 July 2015) and the first copy of the
+    Commission's register that no longer lists it (24 August 2020)."""
+    query = "member_state=MT&type=non_communication"
+    assert register_rows(client, query + "&as_of=2015-07-16") == [("MT", "reasoned_opinion", "open")]
+    assert register_rows(client, query + "&as_of=2018-01-01") == [("MT", "reasoned_opinion", "unknown")]
+    assert register_rows(client, query + "&as_of=2020-08-24") == [("MT", "closed", "closed")]
+    assert register_rows(client, "member_state=MT&state=unknown&as_of=2018-01-01") == [
+        ("MT", "reasoned_opinion", "unknown")]
+    assert "unknown" in get(client, "/member-states/MT/?as_of=2018-01-01")
 
 
 def test_the_export_of_a_past_day_is_named_after_it(client):
@@ -168,7 +171,8 @@ def test_the_export_of_a_past_day_is_named_after_it(client):
 def test_the_overview_counts_the_procedures_open_on_the_day(client):
     assert "open infringement procedures" in get(client, "/?as_of=2013-12-31")
     html = get(client, "/?as_of=2014-01-31")
-    assert '<span class="figure">6</span> open infringement procedures, concerning 6 Member States' in html
+    assert '<span class="figure">6</span> open infringement procedures, in 6 Member States' in html
+    assert "no copy of the Commission&#x27;s register by then" in html
     assert "Latest published changes" not in html  # the tracker's own recent changes say nothing of the past
 
 

@@ -97,7 +97,7 @@ def test_overview_shows_the_headline_figures_from_the_real_data(client):
     html = page(client, "overview")
     assert "of 27 Member States bound by Directive 2011/93/EU" in html
     assert "Denmark" in html
-    assert "open infringement procedures, concerning 24 Member States" in html
+    assert "open infringement procedures, in 20 Member States" in html
     assert "Latest published changes" in html and "Data last updated on" in html
     assert 'data-plotly-figure="chart-progress-data"' in html
 

@@ -62,8 +62,8 @@ def test_a_letter_known_to_the_month_counts_from_the_last_day_of_that_month(act)
 def test_a_closure_known_to_lie_between_two_days_leaves_the_days_between_unknown(act):
     procedure = procedure_with(act, (Stage.LETTER_OF_FORMAL_NOTICE, "2019-10-10"),
                                (Stage.CLOSED, "2020-08-24/2021-06-22"))
-    assert on(procedure, date(2020, 8, 23)).state == ProcedureState.OPEN
-    assert on(procedure, date(2020, 8, 24)).state == ProcedureState.UNKNOWN
+    assert on(procedure, date(2020, 8, 24)).state == ProcedureState.OPEN  # its last evidence: still running
+    assert on(procedure, date(2020, 8, 25)).state == ProcedureState.UNKNOWN
     assert on(procedure, date(2021, 6, 21)).state == ProcedureState.UNKNOWN
     closed = on(procedure, date(2021, 6, 22))
     assert closed.state == ProcedureState.CLOSED
