@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +48,7 @@ def _load(results, table, data_dir, text, key_actions, dry_run):
             table(data_dir / "key_actions_timeline.csv", events.REQUIRED, events.OPTIONAL))
         results["infringement decisions"] = infringements.run(
             table(data_dir / "infringements.csv", infringements.REQUIRED, infringements.OPTIONAL))
+        results["copies of the Commission's register"] = load_register_copies(data_dir / "register")
         results["findings on articles"] = findings.run(
             table(data_dir / "article_findings.csv", findings.REQUIRED, findings.OPTIONAL))
         results["key action commitments"] = commitments.run(
@@ -56,3 +58,25 @@ def _load(results, table, data_dir, text, key_actions, dry_run):
         if dry_run or any(result.errors for result in results.values()):
             transaction.set_rollback(True)
     return results
+
+
+REGISTER_COPY_NAME = re.compile(r"^register_(\d{4}-\d{2}-\d{2})\.(json|csv|xlsx)$")
+
+
+def load_register_copies(folder: Path) -> ImportResult:
+    """The shipped copies of the Commission's register, oldest first, through the importer an upload uses.
+    The day each copy was taken is in its file name (register_2024-04-24.json); a copy already imported
+    (same SHA-256) changes nothing."""
+    from datetime import date
+
+    from .register import run_file
+
+    total = ImportResult()
+    if not folder.is_dir():
+        return total
+    for path in sorted(folder.iterdir()):
+        match = REGISTER_COPY_NAME.match(path.name)
+        if match is None:
+            continue
+        total.add(run_file(path.read_bytes(), path.name, taken_on=date.fromisoformat(match[1]), dry_run=False))
+    return total
