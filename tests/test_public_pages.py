@@ -142,14 +142,19 @@ def test_nonsense_filter_values_give_an_explained_empty_result(client, query):
 def test_infringement_filters_by_member_state_stage_type_state_and_year(client):
     assert "2 procedures match" in page(client, "infringement_list", query="?member_state=EL")
     assert "6 procedures match" in page(client, "infringement_list", query="?type=non_communication")
-    assert "1 procedure matches" in page(client, "infringement_list", query="?state=closed")
-    assert "5 procedures match" in page(client, "infringement_list", query="?stage=reasoned_opinion")
+    assert "10 procedures match" in page(client, "infringement_list", query="?state=closed")
+    assert "0 procedures match" in page(client, "infringement_list", query="?state=unknown")
+    # the six 2014 reasoned opinions were followed by closures: no procedure's latest stage is one today
+    assert "0 procedures match" in page(client, "infringement_list", query="?stage=reasoned_opinion")
+    assert "1 procedure matches" in page(client, "infringement_list",
+                                         query="?stage=reasoned_opinion&member_state=MT&as_of=2016-01-01")
     assert "23 procedures match" in page(client, "infringement_list", query="?year=2019")
 
 
 def test_timeline_and_matrix_filter_through_the_query_string(client):
     html = page(client, "timeline", query="?status=delivered_late")
-    assert "EU Internet Forum expert process" in html and "Propose law requiring providers" not in html
+    assert "EU Internet Forum expert process" in html and "Propose law requiring providers" in html
+    assert "Propose law requiring providers" not in page(client, "timeline", query="?status=in_progress")
     assert "No key action matches these filters." in page(client, "timeline", query="?initiative=8&status=delivered")
     html = page(client, "directive_matrix", query="?group=victims&measure=notification")
     assert "Art. 18" in html and "Art. 3" not in html
