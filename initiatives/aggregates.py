@@ -163,18 +163,19 @@ def key_actions_only(actions: pd.DataFrame) -> pd.DataFrame:
     return actions[~actions["is_context_commitment"].astype(bool)]
 
 
-def headline_counts(actions: pd.DataFrame) -> dict[str, int]:
-    """Key actions (not context commitments) delivered, delivered late, in progress, stalled, and in all."""
+# The overview's tiles: these always show (a zero is a figure too); any other status shows when it occurs.
+HEADLINE_STATUSES = (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE, KeyActionStatus.IN_PROGRESS,
+                     KeyActionStatus.STALLED)
+
+
+def headline_counts(actions: pd.DataFrame) -> dict:
+    """Key actions (not context commitments) per status, and in all. `tiles` holds (status, count) in the
+    vocabulary's order: the usual four always, every other status that occurs, so that they add up to `total`
+    whatever the day."""
     status = key_actions_only(actions)["status"]
-    return {
-        "delivered": int(status.eq(KeyActionStatus.DELIVERED).sum()),
-        "delivered_late": int(status.eq(KeyActionStatus.DELIVERED_LATE).sum()),
-        "in_progress": int(status.eq(KeyActionStatus.IN_PROGRESS).sum()),
-        "partially_delivered": int(status.eq(KeyActionStatus.PARTIALLY_DELIVERED).sum()),
-        "stalled": int(status.eq(KeyActionStatus.STALLED).sum()),
-        "unknown": int(status.eq(KeyActionStatus.UNKNOWN).sum()),
-        "total": int(len(status)),
-    }
+    counts = {s.value: int(status.eq(s).sum()) for s in KeyActionStatus}
+    tiles = [(s.value, counts[s.value]) for s in KeyActionStatus if s in HEADLINE_STATUSES or counts[s.value]]
+    return {**counts, "tiles": tiles, "total": int(len(status))}
 
 
 def status_by_initiative(actions: pd.DataFrame) -> pd.DataFrame:

@@ -27,9 +27,19 @@ def decisions(*rows):
 def test_headline_counts_key_actions_and_leaves_context_commitments_out():
     frame = actions({"status": "delivered"}, {"status": "delivered_late"}, {"status": "in_progress"},
                     {"status": "stalled"}, {"status": "delivered", "is_context_commitment": True})
-    assert aggregates.headline_counts(frame) == {
-        "delivered": 1, "delivered_late": 1, "in_progress": 1, "partially_delivered": 0, "stalled": 1,
-        "unknown": 0, "total": 4}
+    counts = aggregates.headline_counts(frame)
+    assert (counts["delivered"], counts["delivered_late"], counts["in_progress"], counts["stalled"], counts["total"]) \
+        == (1, 1, 1, 1, 4)
+
+
+def test_the_headline_tiles_always_add_up_to_the_total_whatever_the_statuses():
+    frame = actions({"status": "not_started"}, {"status": "in_progress"}, {"status": "partially_delivered"},
+                    {"status": "unknown"}, {"status": "superseded"})
+    counts = aggregates.headline_counts(frame)
+    assert [status for status, _n in counts["tiles"]] == [
+        "not_started", "in_progress", "delivered", "delivered_late", "partially_delivered", "stalled", "superseded",
+        "unknown"]
+    assert sum(n for _status, n in counts["tiles"]) == counts["total"] == 5
 
 
 def test_status_by_initiative_has_one_column_per_status_present_in_vocabulary_order():

@@ -38,6 +38,7 @@ from initiatives.choices import (
     PROCEDURE_STATE_LOOK,
     PROCEDURE_TYPE_DEFINITIONS,
     STAGE_LOOK,
+    KeyActionStatus,
     ProcedureState,
     Stage,
 )
@@ -173,6 +174,7 @@ class OverviewView(AsOfMixin, TemplateView):
         by_initiative = aggregates.status_by_initiative(actions)
         changes = [] if day else latest_changes()  # what changed in the tracker lately says nothing of the past
         headline = aggregates.headline_counts(actions)
+        headline_tiles = [(status, n, headline_label(status, n)) for status, n in headline["tiles"]]
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
         open_codes = sorted(set(open_["member_state"]))
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
@@ -193,7 +195,8 @@ class OverviewView(AsOfMixin, TemplateView):
                    "shaded band is the strategy period and the dashed line today."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         return super().get_context_data(
-            strategy=strategy, headline=headline, progress=progress, compact_timeline=compact,
+            strategy=strategy, headline=headline, headline_tiles=headline_tiles, progress=progress,
+            compact_timeline=compact,
             compact_rows=compact_rows,
             status_columns=status_columns,
             by_initiative=[{"initiative": row["initiative"], "title": row["initiative_title"],
@@ -210,6 +213,15 @@ class OverviewView(AsOfMixin, TemplateView):
                       "procedures": aggregates.verification(procedures)},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
             **kwargs)
+
+
+def headline_label(status: str, n: int) -> str:
+    """What a tile of the overview says after its figure: "key actions delivered on time", "not started"."""
+    if status == KeyActionStatus.DELIVERED:
+        return ngettext("key action delivered on time", "key actions delivered on time", n)
+    if status == KeyActionStatus.UNKNOWN:
+        return ngettext("of unknown status", "of unknown status", n)
+    return str(KeyActionStatus(status).label)
 
 
 def timeline_chart(rows, events, strategy, now, *, past=False):
