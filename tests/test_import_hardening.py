@@ -2,6 +2,7 @@
 that expand to gigabytes, a stray quote, future dates, non-ASCII digits, formulas, over-long comments,
 control characters. And an enforcement step is read as one, not as a report."""
 
+import functools
 import io
 import subprocess
 import sys
@@ -35,16 +36,23 @@ def workbook_bytes(rows, formula_cells=()) -> bytes:
     return stream.getvalue()
 
 
-def with_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
-    """The workbook `data` with some of its zip parts replaced or added (the part's path: its content)."""
+def with_parts(data: bytes, parts: dict) -> bytes:
+    """The workbook `data` with some of its zip parts replaced or added (the part's path: its content, as bytes
+    or as an iterable of byte chunks, written as a stream so that a bomb never sits whole in memory)."""
     replace = dict(parts)
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+
+    def write(target, name, content):
+        with target.open(name, "w", force_zip64=True) as stream:
+            for chunk in [content] if isinstance(content, bytes) else content:
+                stream.write(chunk)
+
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            target.writestr(item.filename, replace.pop(item.filename, source.read(item.filename)))
+            write(target, item.filename, replace.pop(item.filename, source.read(item.filename)))
         for name, content in replace.items():
-            target.writestr(name, content)
+            write(target, name, content)
     return out.getvalue()
 
 
@@ -53,6 +61,7 @@ SHEET_START = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
 
 
+@functools.cache
 def one_row_of_2_000_000_cells() -> bytes:
     """The issue's bomb: a small XLSX whose second row holds 2,000,000 cells."""
     header = b"<row r=\"1\">" + b"".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>'.encode()
@@ -64,8 +73,13 @@ def one_row_of_2_000_000_cells() -> bytes:
 
 def with_shared_strings(one: bytes, count: int) -> bytes:
     """A workbook whose shared strings are `count` copies of `one`; its one data cell uses the first."""
-    sst = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
-           b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, count) + one * count + b"</sst>")
+    def sst():
+        yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main" count="%d" uniqueCount="%d">' % (count, count))
+        for _ in range(count // 10_000):
+            yield one * 10_000
+        yield b"</sst>"
+
     header = b'<row r="1">' + b"".join(f'<c t="inlineStr"><is><t>{name}</t></is></c>'.encode()
                                        for name in HEADER_CELLS) + b"</row>"
     sheet = SHEET_START + header + b'<row r="2"><c t="s"><v>0</v></c></row></sheetData></worksheet>'
@@ -73,20 +87,23 @@ def with_shared_strings(one: bytes, count: int) -> bytes:
     types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml").replace(b"</Types>", (
         b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         b'spreadsheetml.sharedStrings+xml"/></Types>'))
-    return with_parts(data, {"xl/sharedStrings.xml": sst, "xl/worksheets/sheet1.xml": sheet,
+    return with_parts(data, {"xl/sharedStrings.xml": sst(), "xl/worksheets/sheet1.xml": sheet,
                              "[Content_Types].xml": types})
 
 
+@functools.cache
 def shared_strings_bomb() -> bytes:
-    """3,000,000 shared strings of 200 characters (600 MB of text) in a file of 3 MB."""
-    return with_shared_strings(b"<si><t>" + b"x" * 200 + b"</t></si>", 3_000_000)
+    """600,000 shared strings of 200 characters (123 MB of text) in a file of 600 KB (the issue's: 657 KB)."""
+    return with_shared_strings(b"<si><t>" + b"x" * 200 + b"</t></si>", 600_000)
 
 
+@functools.cache
 def many_shared_strings() -> bytes:
     """1,200,000 empty shared strings: 16 MB, under the size bound, but each one an object in memory."""
     return with_shared_strings(b"<si><t/></si>", 1_200_000)
 
 
+@functools.cache
 def declared_wide() -> bytes:
     """3,000 rows that declare themselves A1:XFD3001: a reader that trusts it pads every row to 16,384 cells."""
     data = workbook_bytes([HEADER_CELLS] + [["x"] * len(HEADER_CELLS)] * 3000)
