@@ -7,7 +7,7 @@ import inspect
 from datetime import date
 
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from initiatives import state as state_engine
+from initiatives.choices import ProcedureState, Stage
 from initiatives.templatetags.tracker import precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
@@ -130,11 +131,25 @@ def unknown_last(field: str):
     return order
 
 
+def in_vocabulary_order(field: str, values: list[str]):
+    """A django-tables2 `order_<column>` method: by the position of `field`'s value in `values` (a vocabulary in
+    its own order: the stages as a procedure goes), then id; empty values last either way."""
+
+    def order(self, queryset, is_descending):
+        rank = Case(*[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
+                    default=None, output_field=IntegerField())
+        column = F("vocabulary_rank").desc(nulls_last=True) if is_descending else F("vocabulary_rank").asc(
+            nulls_last=True)
+        return queryset.alias(vocabulary_rank=rank).order_by(column, "-id" if is_descending else "id"), True
+
+    return order
+
+
 class ProcedureTable(tables.Table):
     """The infringement register: one row per procedure, annotated by the state engine (state.procedures)."""
 
     member_state = tables.Column(_("Member State"), accessor="member_state__name",
-                                 order_by=("member_state__protocol_order", "id"))
+                                 order_by=("member_state__name", "id"))
     infr_number = tables.Column(_("INFR number"), order_by=("infr_number", "id"), default=_("unknown"))
     type = tables.Column(_("Type"), order_by=("type", "id"))
     latest_stage = tables.Column(_("Latest stage"), order_by=("latest_stage", "id"))
@@ -186,6 +201,8 @@ class ProcedureTable(tables.Table):
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
     order_infr_number = unknown_last("infr_number")
+    order_latest_stage = in_vocabulary_order("latest_stage", Stage.values)
+    order_state = in_vocabulary_order("state", ProcedureState.values)
     order_latest_date = unknown_last("latest_date")
     order_first_date = unknown_last("first_date")
     order_last_verified = unknown_last("last_verified")

@@ -353,3 +353,22 @@ def test_unknown_values_sort_last_both_ways_on_every_database(client, sort):
     assert known == sorted(known, reverse=True), f"an unknown {column} comes before a known one"
     if sort == "-last_verified":
         assert rows[0]["infr_number"] == "INFR(2019)2136"
+
+
+def register_column(client, sort, column):
+    response = client.get(reverse("initiatives:infringement_list") + f"?format=csv&sort={sort}")
+    return [row[column] for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))]
+
+
+def test_the_register_sorts_stages_in_procedural_order_and_member_states_by_name(client):
+    """Issue 14, item 11: "Latest stage" sorted the codes alphabetically (additional letter < closure < letter <
+    reasoned opinion); Member States sorted in protocol order, not by name."""
+    from initiatives.choices import Stage
+
+    stages = register_column(client, "latest_stage", "latest_stage")
+    ranks = [Stage.values.index(stage) for stage in stages]
+    assert ranks == sorted(ranks) and stages[0] == Stage.LETTER_OF_FORMAL_NOTICE and stages[-1] == Stage.CLOSED
+    descending = [Stage.values.index(stage) for stage in register_column(client, "-latest_stage", "latest_stage")]
+    assert descending == sorted(descending, reverse=True)
+    names = register_column(client, "member_state", "member_state")
+    assert names == sorted(names) and names[0] == "Austria"
