@@ -103,3 +103,33 @@ class RegisterListingFactory(DjangoModelFactory):
 
     copy = factory.SubFactory(RegisterCopyFactory)
     procedure = factory.SubFactory(ProcedureFactory)
+
+
+# --- legislative files (engineer B) ------------------------------------------------------------------------------
+
+
+class LegislativeFileFactory(DjangoModelFactory):
+    class Meta:
+        model = "initiatives.LegislativeFile"
+
+    reference = factory.Sequence(lambda n: f"2031/{n:04d}(COD)")
+    title = factory.Sequence(lambda n: f"Test legislative file {n}")
+
+
+class LegislativeStageFactory(DjangoModelFactory):
+    """A stage of a file, dated to the day unless `date_precision` says otherwise; one source."""
+
+    class Meta:
+        model = "initiatives.LegislativeStage"
+        skip_postgeneration_save = True
+
+    file = factory.SubFactory(LegislativeFileFactory)
+    stage = "proposal"
+    date = date(2031, 1, 2)
+    date_precision = "day"
+    confidence = Confidence.HIGH
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            self.sources.set(extracted or [SourceFactory()])

@@ -204,15 +204,14 @@ def test_the_staff_export_imports_back_unchanged(client, staff_user):
 
 
 def add_files(count):
-    from initiatives.models import KeyAction, Source
+    from initiatives.models import KeyAction
+    from tests.factories import LegislativeStageFactory
 
-    source = Source.objects.get_or_create_from_citation("https://example.org/extra")
     action = KeyAction.objects.get(code="2b")
-    for n in range(count):
-        file = LegislativeFile.objects.create(reference=f"2031/{n:04d}(COD)", title=f"Extra file {n}")
-        file.key_actions.add(action)
-        for stage, day in ((Kind.PROPOSAL, date(2031, 1, 2)), (Kind.TRILOGUE, date(2031, 3, 2))):
-            LegislativeStage.objects.create(file=file, stage=stage, date=day).sources.add(source)
+    for _n in range(count):
+        proposal = LegislativeStageFactory(stage=Kind.PROPOSAL, date=date(2031, 1, 2))
+        proposal.file.key_actions.add(action)
+        LegislativeStageFactory(file=proposal.file, stage=Kind.TRILOGUE, date=date(2031, 3, 2))
 
 
 @pytest.mark.django_db
