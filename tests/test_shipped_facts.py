@@ -109,3 +109,16 @@ def test_a_decision_found_in_the_register_cites_the_copy_it_came_from():
     letter = Decision.objects.get(procedure__member_state__code="CZ", date=date(2023, 1, 26))
     assert [s.citation for s in letter.sources.all()] == [
         "Commission register of infringement decisions, copy of 24 April 2024"]
+
+
+def test_a_link_keeps_its_closing_parenthesis_and_a_document_is_cited_once(client):
+    """Issue 14, item 13: parltrack links were cut at "(COD"; "INFR no. from <link>" showed beside <link>."""
+    from initiatives.models import Source
+
+    source = Source.objects.get(citation="https://parltrack.org/dossier/2020/0259(COD)")
+    assert source.url == "https://parltrack.org/dossier/2020/0259(COD)"
+    html = client.get(reverse("initiatives:member_state_detail", args=["PT"])).content.decode()
+    link = "https://www.europedirectmadeira.pt/comissao-europeia-avanca-com-procedimentos-de-infracao-contra-portugal/"
+    assert html.count(f'href="{link}"') >= 1
+    for sources in html.split('<details class="sources">')[1:]:  # each fact's list of sources
+        assert sources.split("</details>")[0].count(f'href="{link}"') <= 1

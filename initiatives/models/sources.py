@@ -14,13 +14,26 @@ URL_RE = re.compile(r"https?://\S+")
 class SourceQuerySet(models.QuerySet):
     def get_or_create_from_citation(self, citation: str) -> "Source":
         citation = " ".join(citation.split())
-        source, _created = self.get_or_create(citation=citation, defaults={"url": extract_url(citation)})
+        url = extract_url(citation)
+        source, _created = self.get_or_create(citation=citation, defaults={"url": url})
+        if source.url != url:  # read with an older rule (a link cut at its closing parenthesis): mend it
+            source.url = url
+            source.save(update_fields=["url"])
         return source
 
 
 def extract_url(citation: str) -> str:
+    """The first link in a citation, without the punctuation that ends the sentence around it; a closing
+    parenthesis is kept when the link opened it (https://parltrack.org/dossier/2022/0155(COD))."""
     match = URL_RE.search(citation)
-    return match[0].rstrip(").,;") if match else ""
+    if not match:
+        return ""
+    url = match[0]
+    while url and url[-1] in ").,;":
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
 
 
 class Source(models.Model):

@@ -46,6 +46,19 @@ def precise_date(value, precision=None, unknown=None, latest=None):
 
 
 @register.filter
+def one_per_document(sources):
+    """Sources with one entry per document: a citation that only names the same link again ("INFR no. from
+    <link>" beside "<link>") is not shown twice."""
+    seen, kept = set(), []
+    for source in sources or []:
+        key = source.url or source.citation
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept
+
+
+@register.filter
 def when(obj):
     """`obj.when` (a PartialDate) shown to its precision, or "unknown"."""
     partial = getattr(obj, "when", None)
