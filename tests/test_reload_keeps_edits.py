@@ -183,3 +183,42 @@ def test_a_field_no_person_changed_still_follows_the_shipped_data_on_a_record_a_
     load_again("--data-dir", str(data_dir))
     event.refresh_from_db()
     assert event.description == corrected
+
+
+def shipped_copy(tmp_path, change):
+    """A copy of the shipped data whose timeline went through `change` (text -> text)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(settings.REAL_DATA_DIR, data_dir)
+    timeline = data_dir / "key_actions_timeline.csv"
+    timeline.write_text(change(timeline.read_text(encoding="utf-8")), encoding="utf-8")
+    return data_dir
+
+
+def test_an_event_whose_date_the_shipped_data_corrects_is_moved_not_duplicated(tmp_path):
+    event = KeyActionEvent.objects.filter(key_action__code="2b", date_precision="day").order_by("date", "id").first()
+    day = event.date.isoformat()
+    count = KeyActionEvent.objects.count()
+    data_dir = shipped_copy(tmp_path, lambda text: "".join(
+        line.replace(f",{day},", f",{day[:8]}01,", 1) if event.description in line else line
+        for line in text.splitlines(keepends=True)))
+
+    output = load_again("--data-dir", str(data_dir))
+
+    assert KeyActionEvent.objects.count() == count
+    moved = KeyActionEvent.objects.get(key_action__code="2b", description=event.description)
+    assert moved.date.isoformat() == day[:8] + "01"
+    assert "removed" in output
+
+
+def test_an_event_gone_from_the_shipped_data_stays_if_a_person_edited_it(staff_user, tmp_path):
+    event = KeyActionEvent.objects.filter(key_action__code="2b").order_by("date", "id").first()
+    client = logged_in(staff_user)
+    url = reverse("initiatives:staff_event_edit", args=[event.pk])
+    assert client.post(url, form_values(client.get(url), confidence="low")).status_code == 302
+    data_dir = shipped_copy(tmp_path, lambda text: "".join(
+        line for line in text.splitlines(keepends=True) if event.description not in line))
+
+    output = load_again("--data-dir", str(data_dir))
+
+    assert KeyActionEvent.objects.filter(pk=event.pk).exists()
+    assert "no longer in the shipped data" in output

@@ -27,6 +27,7 @@ from .common import (
     describe_conflict,
     loading_shipped_data,
     person_changed_fields,
+    person_entry,
     read_confidence,
     read_date,
     read_sources,
@@ -83,6 +84,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
     statuses: dict[int, tuple[str, int]] = {}
     seen: dict[tuple, int] = {}
     ranks: dict[tuple, int] = {}
+    shipped_keys: set[str] = set()
     loading = loading_shipped_data()
     for index, row in enumerate(rows, start=1):
         if progress is not None:
@@ -127,6 +129,7 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
         if loading:
             rank = ranks[(key_action.pk, when.isoformat())] = ranks.get((key_action.pk, when.isoformat()), 0) + 1
             key = shipped_key(key_action, when.isoformat(), rank)
+            shipped_keys.add(key)
             if not _adopt_unkeyed(key, key_action, when.value, description, result, label):
                 continue
             upsert(KeyActionEvent, {"import_key": key}, {
@@ -139,6 +142,8 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
         }, result, citations=citations, label=label)
     if result.errors:
         return result
+    if loading:
+        _remove_unshipped(shipped_keys, result)
     for pk, (status, line) in statuses.items():
         key_action = KeyAction.objects.get(pk=pk)
         new_status = key_action.status_from_report(status)
@@ -167,6 +172,24 @@ def run(rows: list[Row], *, progress=None) -> ImportResult:
 def shipped_key(key_action: KeyAction, event_date: str, rank: int) -> str:
     """The stable key of a shipped event row: '2/2b/2022-05-11#1' (the first row of that key action and date)."""
     return f"{key_action.initiative.number}/{key_action.code}/{event_date}#{rank}"
+
+
+def _remove_unshipped(shipped_keys: set[str], result: ImportResult) -> None:
+    """An event the loader made from a row the shipped data no longer has (its date was corrected, or the row
+    removed) goes, unless a person edited it: then it stays, and the conflict is listed."""
+    for event in KeyActionEvent.objects.exclude(import_key="").exclude(import_key__in=shipped_keys).select_related(
+            "key_action"):
+        label = f"event {event.when.isoformat()} of key action {event.key_action.code}"
+        entry = person_entry(event)
+        if entry is not None:
+            result.conflict(_("%(what)s: no longer in the shipped data; kept, as %(who)s edited it on %(day)s") % {
+                "what": label, "who": entry.history_user.get_username() if entry.history_user else _("a person"),
+                "day": entry.history_date.date().isoformat()})
+            continue
+        event._change_reason = CHANGE_REASON.get()
+        event.delete()
+        result.removed += 1
+        result.changes.append(_("remove %(what)s (no longer in the shipped data)") % {"what": label})
 
 
 def _adopt_unkeyed(key, key_action, day, description, result, label) -> bool:

@@ -74,6 +74,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # loading the shipped data: records it made from rows it no longer has
     errors: list[RowError] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     # Loading the shipped data: records a person changed, where the shipped data says otherwise (kept as edited).
@@ -89,6 +90,7 @@ class ImportResult:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.removed += other.removed
         self.errors.extend(other.errors)
         self.changes.extend(other.changes)
         self.conflicts.extend(other.conflicts)
@@ -100,6 +102,8 @@ class ImportResult:
     def summary(self) -> str:
         text = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        if self.removed:
+            text += ngettext(", %(count)s removed", ", %(count)s removed", self.removed) % {"count": self.removed}
         if self.conflicts:
             text += ngettext(", %(count)s conflict (a person's edit kept)", ", %(count)s conflicts (people's edits "
                              "kept)", len(self.conflicts)) % {"count": len(self.conflicts)}
