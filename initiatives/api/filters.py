@@ -1,5 +1,6 @@
 """FilterSets for the API lists that no public page has (yet). The others come from initiatives/filters.py,
-so the API filters exactly as the pages do: ProcedureFilter, KeyActionFilter, ArticleFilter."""
+so the API filters exactly as the pages do: ProcedureFilter, KeyActionFilter, ArticleFilter; the first two
+read a record by its key as text or number (an unknown one is an empty list), as the schema can state it."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,9 @@ from django_filters import BooleanFilter, CharFilter, ChoiceFilter, Filter, Filt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from initiatives import filters as pages
 from initiatives.choices import AssessmentStatus, EventKind, NotificationStatus, Pillar, Stage
-from initiatives.filters import ArticleFilter, KeyActionFilter, ProcedureFilter, YearFilter
+from initiatives.filters import ArticleFilter, YearFilter
 from initiatives.models import Assessment, Decision, Initiative, KeyActionEvent, MemberState, TranspositionReport
 
 __all__ = ["ArticleFilter", "AssessmentFilter", "DecisionFilter", "EventFilter", "InitiativeFilter",
@@ -41,6 +43,19 @@ class MemberStateCodeFilter(CharFilter):
 
     def filter(self, qs, value):
         return super().filter(qs, _upper(value) if value else value)
+
+
+class ProcedureFilter(pages.ProcedureFilter):
+    """The register's filters; a Member State by its EU code as text, so that a code with no procedure is an
+    empty list, not a 400 the schema could not state (it names no list of codes)."""
+
+    member_state = MemberStateCodeFilter(field_name="member_state__code", label=_("Member State (EU code)"))
+
+
+class KeyActionFilter(pages.KeyActionFilter):
+    """The initiative page's filters; an initiative by its number (a number with no initiative: an empty list)."""
+
+    initiative = NumberFilter(field_name="initiative__number", label=_("Initiative number"))
 
 
 class InitiativeFilter(FilterSet):

@@ -1,17 +1,19 @@
 """Read-only viewsets: published data only, eager loading declared here, filters shared with the pages."""
 
+from datetime import date
+
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _g
+from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from initiatives import state
-from initiatives.as_of import parse_as_of
+from initiatives.as_of import EARLIEST, parse_as_of
 from initiatives.models import (
     Article,
     Assessment,
@@ -37,17 +39,37 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[^/]+"  # anything: a malformed id gets the API's JSON 404, not the site's HTML page
 
     def initial(self, request, *args, **kwargs):
-        """A query parameter holding a control character is a 400 naming it (initiatives/text.py)."""
+        """Query parameters the schema excludes are a 400 naming them, not silently ignored: an empty value
+        (leave the parameter out instead), a yes/no filter other than true or false, a control character
+        (initiatives/text.py). The schema says the same (initiatives/api/schema.py)."""
         super().initial(request, *args, **kwargs)
-        errors = {name: [_g("This value %(reason)s") % {"reason": reason}]
-                  for name, value in request.query_params.items() if (reason := control_character_error(value))}
+        filters_ = getattr(getattr(self, "filterset_class", None), "base_filters", {})
+        errors = {}
+        for name, value in request.query_params.items():
+            if value == "":
+                errors[name] = [_g("Give a value, or leave the parameter out.")]
+            elif isinstance(filters_.get(name), BooleanFilter) and value not in ("true", "false"):
+                errors[name] = [_g("Write true or false.")]
+            elif reason := control_character_error(value):
+                errors[name] = [_g("This value %(reason)s") % {"reason": reason}]
         if errors:
             raise ValidationError(errors)
 
 
+def _past_day_pattern(today: date) -> str:
+    """A pattern that only days from EARLIEST (2011-01-01) to before `today`'s month match (days 01-28 of each
+    month, so that every match is a real day): the machine form of the bounds the description states."""
+    years = "|".join(str(year) for year in range(EARLIEST.year, today.year))
+    months = "|".join(f"{month:02d}" for month in range(1, today.month))
+    this_year = f"|{today.year}-({months})" if months else ""
+    return rf"^(({years})-(0[1-9]|1[0-2]){this_year})-(0[1-9]|1[0-9]|2[0-8])$"
+
+
 AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="A past day, YYYY-MM-DD: only what had happened by then (a record "
-    "dated to a month counts from the month's last day; undated records are left out). Empty: today.")
+    "as_of", {"type": "string", "format": "date", "pattern": _past_day_pattern(timezone.localdate())},
+    description=f"A past day, YYYY-MM-DD, from {EARLIEST.isoformat()} (the tracker's first day) to yesterday: "
+    "only what had happened by then (a record dated to a month counts from the month's last day; undated "
+    "records are left out). Leave it out for today; a day outside those bounds is a 400.")
 
 
 class AsOfMixin:
