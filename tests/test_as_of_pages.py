@@ -223,8 +223,8 @@ QUERIES = {
     # the state engine annotates each action's status on the day: the same queries as today
     "/initiatives/": 3,
     "/initiatives/1/": 6,
-    # the table's statuses on the day come from the chart's events: the same 5 queries as today
-    "/timeline/": 5,
+    # the statuses on the day are annotated in SQL: the same 6 queries as today
+    "/timeline/": 6,
     "/member-states/": 6,
     # today's queries: the findings on articles made by then and their sources (2 more)
     "/member-states/DE/": 18,

@@ -260,8 +260,8 @@ QUERIES = {
     # files (initiative 1 has none; with some, 2 more: the files and their stages)
     ("initiative_detail", (1,)): 6,
     # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
-    # 5 key actions for the table (initiative joined)
-    ("timeline", ()): 5,
+    # 5 key actions for the table (initiative joined), 6 count of the context commitments (shown one click away)
+    ("timeline", ()): 6,
     # 1 Member States, 2 procedures with_state(), 3 decisions, 4 assessments, 5 reports, 6 count of articles
     ("member_state_list", ()): 6,
     # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
@@ -372,3 +372,17 @@ def test_the_register_sorts_stages_in_procedural_order_and_member_states_by_name
     assert descending == sorted(descending, reverse=True)
     names = register_column(client, "member_state", "member_state")
     assert names == sorted(names) and names[0] == "Austria"
+
+
+def test_the_timeline_shows_the_nine_key_actions_the_overview_counts_and_the_rest_one_click_away(client):
+    """Issue 14, item 6: the timeline listed 13 rows (with the context commitments), the overview counted 9."""
+    def rows(html):
+        table = html[html.index('id="timeline-table-heading"'):]
+        body = table[table.index("<tbody"):table.index("</tbody>")]
+        return body.count("<tr")
+
+    html = page(client, "timeline")
+    assert rows(html) == 9
+    assert "Show the 4 commitments it makes in passing too" in html
+    both = page(client, "timeline", query="?kind=")
+    assert rows(both) == 13 and "Show the 4 commitments" not in both

@@ -43,7 +43,7 @@ from initiatives.choices import (
     Stage,
 )
 from initiatives.dates import PartialDate
-from initiatives.filters import ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
+from initiatives.filters import KEY_ACTION, ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
 from initiatives.models import (
     Article,
     Assessment,
@@ -64,6 +64,7 @@ from initiatives.models.transposition import obliges_member_states
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
+from initiatives.views.factsheet import factsheet
 from initiatives.views.findings import findings_on
 from initiatives.views.legislation import attach_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
@@ -311,6 +312,16 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
     def get_table_data(self):
         return [state.show_key_action_on(action) for action in super().get_table_data()]
 
+    def get_filterset_kwargs(self, filterset_class):
+        """The key actions the overview counts, by default; the context commitments one choice away (an empty
+        `kind` in the query: both)."""
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if "kind" not in self.request.GET:
+            data = self.request.GET.copy()
+            data["kind"] = KEY_ACTION
+            kwargs["data"] = data
+        return kwargs
+
     def get_table_kwargs(self):
         return {"today": self.as_of.reference_day}
 
@@ -336,7 +347,12 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
                 _g("One row per key action: the open diamond is the end of the period its deadline names, the "
                    "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
-        context.update(strategy=strategy, chart=chart, today=now)
+        shows_key_actions_only = self.filterset.data.get("kind") == KEY_ACTION
+        with_context = self.request.GET.copy()
+        with_context["kind"] = ""
+        context.update(strategy=strategy, chart=chart, today=now, key_actions_only=shows_key_actions_only,
+                       context_commitments=KeyAction.objects.published().filter(is_context_commitment=True).count(),
+                       with_context_url="?" + with_context.urlencode())
         return context
 
 
@@ -441,10 +457,13 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             procedure.time_open = duration(procedure.first_date, state.time_open_end(procedure, now))
             procedure.name = procedure_name(procedure)
         measures = NationalMeasure.objects.filter(member_state=member_state)
-        return super().get_context_data(
+        context = super().get_context_data(
             member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
             reported=len(counted & set(reports)), assessed=len(counted & set(assessments)), obliging=len(counted),
             findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
+        context["factsheet"] = factsheet(procedures, context["findings"], reported=context["reported"],
+                                         obliging=context["obliging"], reference_day=now)
+        return context
 
 
 def directive_with_deadline(reference_day) -> dict:
