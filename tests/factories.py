@@ -133,3 +133,11 @@ class LegislativeStageFactory(DjangoModelFactory):
     def sources(self, create, extracted, **kwargs):
         if create:
             self.sources.set(extracted or [SourceFactory()])
+
+
+def open_procedures():
+    """Every procedure open today, as the state engine decides it (initiatives/state.py)."""
+    from initiatives import state
+    from initiatives.choices import ProcedureState
+
+    return state.procedures(queryset=InfringementProcedure.objects.all()).filter(state=ProcedureState.OPEN)

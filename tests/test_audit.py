@@ -15,6 +15,7 @@ from initiatives.models import (
     last_changed,
     revisions,
 )
+from tests.factories import open_procedures
 from tests.test_review_flow import form_values
 
 SOURCE = "https://ec.europa.eu/commission/presscorner/detail/en/inf_24_1"
@@ -94,7 +95,7 @@ def test_opening_advancing_and_closing_a_procedure_is_kept(staff, staff_user):
     assert response.status_code == 302
     closure = procedure.decisions.get(position=3)
     assert closure.stage == Stage.CLOSED and latest(Decision, closure.pk).history_change_reason == "complied"
-    assert InfringementProcedure.objects.open().filter(pk=procedure.pk).count() == 0
+    assert open_procedures().filter(pk=procedure.pk).count() == 0
 
 
 def test_setting_an_assessment_is_kept(staff, staff_user):

@@ -4,7 +4,8 @@ from django.test import Client
 from django.urls import reverse
 
 from initiatives.choices import NotificationStatus, Stage
-from initiatives.models import Decision, InfringementProcedure, KeyAction, KeyActionEvent
+from initiatives.models import Decision, KeyAction, KeyActionEvent
+from tests.factories import open_procedures
 from tests.test_review_flow import form_values
 
 
@@ -62,7 +63,7 @@ def test_two_edits_of_the_same_event_the_later_is_refused(staff_user, admin_user
 
 
 def test_a_decision_added_in_between_refuses_the_later_one(staff_user, admin_user):
-    procedure = InfringementProcedure.objects.open().filter(decisions__stage=Stage.LETTER_OF_FORMAL_NOTICE).first()
+    procedure = open_procedures().filter(decisions__stage=Stage.LETTER_OF_FORMAL_NOTICE).first()
     url = reverse("initiatives:staff_procedure", args=[procedure.pk])
     staff, admin = logged_in(staff_user), logged_in(admin_user)
     staff_page, admin_page = staff.get(url), admin.get(url)

@@ -24,6 +24,7 @@ from initiatives.models import (
     MemberState,
     TranspositionReport,
 )
+from tests.factories import open_procedures
 from tests.test_review_flow import form_values
 from tests.test_staff_queries import more_key_actions, more_procedures
 
@@ -328,7 +329,7 @@ def test_ticking_the_box_on_an_event_records_today(staff):
 
 
 def test_a_new_decision_checked_today_is_recorded_as_verified_today(staff):
-    procedure = InfringementProcedure.objects.open().filter(decisions__stage="letter_of_formal_notice").exclude(
+    procedure = open_procedures().filter(decisions__stage="letter_of_formal_notice").exclude(
         decisions__stage__in=["reasoned_opinion", "referral"]).first()
     url = reverse("initiatives:staff_procedure", args=[procedure.pk])
     last = procedure.decisions.order_by("-position").first()

@@ -14,6 +14,7 @@ from initiatives.models import (
     LiaisonReport,
     MemberState,
 )
+from tests.factories import open_procedures
 from tests.test_review_flow import form_values
 
 SOURCE = "https://ec.europa.eu/commission/presscorner/detail/en/inf_23_1"
@@ -88,14 +89,14 @@ def test_an_event_refuses_bad_input(staff, changes, message):
     ({"stage": Stage.REASONED_OPINION, "reply_months": "99"}, "between 1 and 24 months"),
 ])
 def test_the_next_decision_respects_the_order_rules(staff, changes, message):
-    procedure = InfringementProcedure.objects.open().filter(infr_number="INFR(2019)2136").get()
+    procedure = open_procedures().filter(infr_number="INFR(2019)2136").get()
     refused(staff, reverse("initiatives:staff_procedure", args=[procedure.pk]), InfringementProcedure, message,
             sources=SOURCE, **changes)
     assert procedure.decisions.count() == 2
 
 
 def test_a_closed_procedure_takes_no_further_decision(staff):
-    procedure = InfringementProcedure.objects.exclude(pk__in=InfringementProcedure.objects.open()).first()
+    procedure = InfringementProcedure.objects.exclude(pk__in=open_procedures().values("pk")).first()
     url = reverse("initiatives:staff_procedure", args=[procedure.pk])
     count = procedure.decisions.count()
     response = staff.post(url, {"stage": Stage.REASONED_OPINION, "date": "2030", "sources": SOURCE,

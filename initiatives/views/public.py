@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
@@ -101,18 +101,36 @@ def extra_labels() -> dict[str, str]:
 # --- Overview -------------------------------------------------------------------------------------------------
 
 
-HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+HISTORY_TYPES = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 
 
 SAME_CHANGE = timedelta(minutes=1)
+REGISTER_REASON = re.compile(r"register copy of (\d{4}-\d{2}-\d{2})")
+
+
+def batch_label(reason: str) -> str:
+    """What a reader is told of a batch of changes made together (one import, one load), from its history
+    reason; the reason itself (file names, user names) is never shown."""
+    from initiatives.importers.common import LOADER_REASON
+
+    if reason == LOADER_REASON:
+        return _g("The tracker's shipped data was loaded")
+    found = REGISTER_REASON.search(reason)
+    if found:
+        return _g("The copy of the Commission's register of %(day)s was read") % {
+            "day": PartialDate(date.fromisoformat(found[1])).display()}
+    return _g("A file was imported")
 
 
 def latest_changes(limit: int = 8):
-    """The latest published changes, from django-simple-history: one query per model (`.values()`, with
-    what each line needs joined in), newest first.
+    """The latest published changes, from django-simple-history, newest first: two queries per model (the
+    latest rows, with what each line needs joined in; and the number of records each batch touched).
 
-    Only models whose rows are all public are read; transposition reports and assessments (which have
-    drafts) are left out."""
+    A batch (the rows of one import or load: one history reason shared by several records) is one entry that
+    counts what it did ("The copy of the Commission's register of 24 April 2024 was read: 4 infringement
+    decisions added"); any other change is one entry per record, saying what was recorded and, for a dated
+    fact, when it happened. Only models whose rows are all public are read; transposition reports and
+    assessments (which have drafts) are left out."""
 
     def when(row):
         return PartialDate.of(row) or _g("date unknown")
@@ -121,35 +139,62 @@ def latest_changes(limit: int = 8):
         return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
 
     sources = [
-        (KeyAction.history.values("history_date", "history_id", "history_type", "id", "short_title", "code",
-                                  "initiative__number"), _("key action"),
+        (KeyAction.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
+                                  "short_title", "code", "initiative__number"),
+         (_("key action"), _("key actions")),
          lambda r: (r["short_title"], initiative_url(r["initiative__number"], f"#action-{r['code']}"))),
-        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "id", "description", "date",
-                                       "date_precision", "key_action__initiative__number"), _("event"),
-         lambda r: (f"{when(r)}: {r['description']}", initiative_url(r["key_action__initiative__number"]))),
-        (Decision.history.values("history_date", "history_id", "history_type", "id", "stage", "date", "date_precision",
-                                 "date_latest",
-                                 "procedure__member_state__code", "procedure__member_state__name"),
-         _("infringement decision"),
-         lambda r: (f"{r['procedure__member_state__name'] or ''}: {Stage(r['stage']).label}, {when(r)}",
+        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
+                                       "description", "date", "date_precision", "key_action__initiative__number"),
+         (_("event"), _("events")),
+         lambda r: (_g("%(what)s, on %(when)s") % {"what": r["description"], "when": when(r)},
+                    initiative_url(r["key_action__initiative__number"]))),
+        (Decision.history.values("history_date", "history_id", "history_type", "history_change_reason", "id", "stage",
+                                 "date", "date_precision", "date_latest", "procedure__member_state__code",
+                                 "procedure__member_state__name"),
+         (_("infringement decision"), _("infringement decisions")),
+         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {"ms": r["procedure__member_state__name"] or "",
+                                                           "stage": Stage(r["stage"]).label, "when": when(r)},
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
                     if r["procedure__member_state__code"] else None)),
-        (Initiative.history.values("history_date", "history_id", "history_type", "id", "number", "title"),
-         _("initiative"), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
+        (Initiative.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
+                                   "number", "title"),
+         (_("initiative"), _("initiatives")), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
     ]
-    changes = []
-    for queryset, kind, describe in sources:
+    changes, batches = [], {}
+    for queryset, (noun, nouns), describe in sources:
+        # How many records each batch touched, and how (a creation and its sources linked right after count once).
+        counted = (queryset.model.objects.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
+                   .values("history_change_reason").annotate(
+                       records=Count("id", distinct=True), newest=Max("history_date"),
+                       added=Count("id", distinct=True, filter=Q(history_type="+")))
+                   .filter(records__gt=1).order_by("-newest")[:limit])
+        for row in counted:
+            batch = batches.setdefault(row["history_change_reason"], {
+                "when": row["newest"], "kind": "batch", "parts": [], "url": None,
+                "text": batch_label(row["history_change_reason"])})
+            batch["when"] = max(batch["when"], row["newest"])
+            added, changed = row["added"], row["records"] - row["added"]
+            if added:
+                batch["parts"].append(_g("%(n)s %(what)s added") % {"n": added, "what": noun if added == 1 else nouns})
+            if changed:
+                batch["parts"].append(_g("%(n)s %(what)s changed") % {
+                    "n": changed, "what": noun if changed == 1 else nouns})
         newest = {}  # one line per record: a creation and the sources linked right after it are one change
         for row in queryset.order_by("-history_date", "-history_id")[:limit * 3]:
+            if row["history_change_reason"] in batches:
+                continue
             if row["id"] in newest:
                 change = newest[row["id"]]
                 if row["history_type"] == "+" and change["when"] - row["history_date"] < SAME_CHANGE:
                     change["action"] = HISTORY_TYPES["+"]
                 continue
             text, url = describe(row)
-            newest[row["id"]] = {"when": row["history_date"], "kind": kind, "text": text, "url": url,
+            newest[row["id"]] = {"when": row["history_date"], "kind": noun, "text": text, "url": url,
                                  "action": HISTORY_TYPES.get(row["history_type"], row["history_type"])}
         changes.extend(list(newest.values())[:limit])
+    for batch in batches.values():
+        batch["text"] = f"{batch['text']}: {', '.join(batch['parts'])}"
+        changes.append(batch)
     changes.sort(key=lambda change: change["when"], reverse=True)
     return changes[:limit]
 

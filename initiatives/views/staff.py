@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
-from initiatives import services
-from initiatives.choices import KeyActionStatus, ReviewState, Stage
+from initiatives import services, state
+from initiatives.choices import KeyActionStatus, ProcedureState, ReviewState
 from initiatives.forms import (
     AssessmentForm,
     CloseProcedureForm,
@@ -69,7 +69,7 @@ class StaffHomeView(StaffRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             awaiting_review=LiaisonReport.objects.awaiting_review().count(),
-            open_procedures=InfringementProcedure.objects.open().count(),
+            open_procedures=state.procedures().filter(state=ProcedureState.OPEN).count(),
             key_actions=KeyAction.objects.count(),
             **kwargs)
 
@@ -175,8 +175,8 @@ class ProcedureListView(StaffRequiredMixin, TemplateView):
     template_name = "initiatives/staff/procedure_list.html"
 
     def get_context_data(self, **kwargs):
-        procedures = (InfringementProcedure.objects.with_state().select_related("member_state", "legal_act")
-                      .order_by("member_state__protocol_order", "id"))
+        procedures = (state.procedures(queryset=InfringementProcedure.objects.all())
+                      .select_related("member_state", "legal_act").order_by("member_state__protocol_order", "id"))
         return super().get_context_data(procedures=procedures, **kwargs)
 
 
@@ -205,9 +205,11 @@ class ProcedureMixin:
 
     def get_context_data(self, **kwargs):
         decisions = list(self.procedure.decisions.all())
+        current = state.procedures(queryset=InfringementProcedure.objects.filter(pk=self.procedure.pk)).first()
         return super().get_context_data(
             procedure=self.procedure, decisions=decisions,
-            is_closed=any(d.stage == Stage.CLOSED for d in decisions),
+            is_closed=current is not None and current.state == ProcedureState.CLOSED,
+            state_line=state.describe_state(current) if current is not None else "",
             history_url=history_url(self.procedure), **kwargs)
 
 
