@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -386,3 +387,25 @@ def test_the_timeline_shows_the_nine_key_actions_the_overview_counts_and_the_res
     assert "Show the 4 commitments it makes in passing too" in html
     both = page(client, "timeline", query="?kind=")
     assert rows(both) == 13 and "Show the 4 commitments" not in both
+
+
+def test_one_import_is_one_entry_of_the_latest_changes_and_a_change_says_when_it_was_recorded(client):
+    """Issue 14, item 12: "30 November 2026: Infringement decision created: Romania: reasoned opinion, 16 July
+    2015" read as news from today, once per row of the same import."""
+    from initiatives.importers import REGISTER_KIND, run_import
+    from initiatives.views.public import latest_changes
+
+    cases = json.loads((Path(__file__).parent.parent / "fixtures/data/register/register_2024-04-24.json").read_text())
+    for case in cases:  # a later copy: two reasoned opinions more
+        if case["Överträdelse nummer"] in ("INFR(2019)2228", "INFR(2019)2229"):
+            case["Décision"] += "\n30/04/2024 Motiverat yttrande art. 258 FEUF"
+    result = run_import(REGISTER_KIND, json.dumps(cases).encode(), "copy.json", dry_run=False,
+                        taken_on=date(2024, 5, 2), reason="import of copy.json (register copy of 2024-05-02)")
+    assert result.ok
+    changes = latest_changes()
+    batches = [change["text"] for change in changes if change["kind"] == "batch"]
+    assert batches[0] == ("The copy of the Commission's register of 2 May 2024 was read: 2 infringement decisions "
+                          "added")
+    assert len(batches) == len(set(batches))
+    html = page(client, "overview")
+    assert "Recorded on <time" in html and "copy.json" not in html
