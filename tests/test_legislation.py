@@ -488,3 +488,38 @@ def test_a_status_staff_set_with_a_reason_and_a_source_says_so_and_survives_a_re
     client.logout()
     block = client.get("/initiatives/2/").content.decode().split('id="action-2b"')[1].split("</article>")[0]
     assert "set by staff" in block and "Only part proposed." in block
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("changes,message", [
+    ({"stage": "adopted"}, "Select a valid choice"),
+    ({"date": "03/04/2026"}, "is not a date"),
+    ({"date": "2026-13"}, "is not a date"),
+    ({"sources": ""}, "Give at least one source"),
+    ({"detail": "d" * 2001}, "at most 2000 characters"),
+])
+def test_staff_user_gets_a_clear_message_for_a_bad_stage_and_nothing_is_saved(client, staff_user, changes, message):
+    file = LegislativeFile.objects.get(reference="2022/0155(COD)")
+    before = LegislativeStage.history.count()
+    client.force_login(staff_user)
+    values = {"stage": Kind.TRILOGUE, "date": "2026-10-01", "detail": "", "sources": "https://example.org/x",
+              "confidence": "low", "version": 0, **changes}
+    response = client.post(f"/staff/legislation/{file.pk}/stages/add/", values)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert LegislativeStage.history.count() == before
+
+
+@pytest.mark.django_db
+def test_a_stage_edited_in_between_refuses_the_later_save(client, staff_user):
+    stage = LegislativeStage.objects.filter(file__reference="2022/0155(COD)", stage=Kind.TRILOGUE).first()
+    client.force_login(staff_user)
+    url = f"/staff/legislation/stages/{stage.pk}/"
+    from tests.test_review_flow import form_values
+
+    stale = form_values(client.get(url), detail="My change.")
+    client.post(url, form_values(client.get(url), detail="Someone else's change."))
+    response = client.post(url, stale)
+    assert response.status_code == 409
+    stage.refresh_from_db()
+    assert stage.detail == "Someone else's change."
