@@ -36,12 +36,12 @@ class DateParseError(ValueError):
 
 
 _PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), Precision.DAY),
-    (re.compile(r"^(\d{4})-(\d{2})$"), Precision.MONTH),
-    (re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE), Precision.QUARTER),
-    (re.compile(r"^(\d{4})$"), Precision.YEAR),
+    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII), Precision.DAY),
+    (re.compile(r"^(\d{4})-(\d{2})$", re.ASCII), Precision.MONTH),
+    (re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE | re.ASCII), Precision.QUARTER),
+    (re.compile(r"^(\d{4})$", re.ASCII), Precision.YEAR),
 ]
-_INTERVAL = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$")
+_INTERVAL = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$", re.ASCII)
 ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD/YYYY-MM-DD"
 
 

@@ -325,3 +325,14 @@ def _upload(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("register-copy.json", data, content_type="application/json")
+
+
+@pytest.mark.parametrize("text", ["٢٠١٩/٢٢٣٠", "2019/223٠"])
+def test_numbers_and_dates_in_other_scripts_digits_are_not_read_as_ascii_ones(text):
+    from initiatives.dates import DateParseError, PartialDate
+    from initiatives.importers.register import read_day
+
+    assert read_infr_number(text) is None
+    assert read_day("٢٤/٠١/٢٠١٩ Formal notice")[0] is None
+    with pytest.raises(DateParseError):
+        PartialDate.parse("٢٠١٩-٠١-٢٤")

@@ -169,8 +169,8 @@ def classify(text: str) -> tuple[str | None, str]:
     return None, "?"
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
-_YEAR_FIRST = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b", re.ASCII)
+_YEAR_FIRST = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b", re.ASCII)
 
 
 def read_day(text: str) -> tuple[date | None, str]:
@@ -187,7 +187,7 @@ def read_day(text: str) -> tuple[date | None, str]:
     return None, raw
 
 
-_INFR = re.compile(r"^(?:INFR\s*)?\(?\s*(\d{4})\s*\)?\s*[/\-]?\s*(\d{4})$", re.IGNORECASE)
+_INFR = re.compile(r"^(?:INFR\s*)?\(?\s*(\d{4})\s*\)?\s*[/\-]?\s*(\d{4})$", re.IGNORECASE | re.ASCII)
 
 
 def read_infr_number(value) -> str | None:
