@@ -99,15 +99,19 @@ def test_nobody_approves_or_returns_a_report_they_submitted(staff_user):
 # --- item 7: the role before the record; one answer for existing and missing ids -----------------------------
 
 def existing_ids():
+    from initiatives.models import LegislativeStage
+
     report = draft(article=5, state=ReviewState.SUBMITTED)
     action = KeyAction.objects.filter(events__isnull=False).first()
+    stage = LegislativeStage.objects.first()
     return {"review": report.pk, "action": action.pk, "event": KeyActionEvent.objects.first().pk,
-            "procedure": InfringementProcedure.objects.first().pk}
+            "procedure": InfringementProcedure.objects.first().pk, "stage": stage.pk, "file": stage.file_id}
 
 
 RECORD_URLS = ["/staff/reviews/{review}/", "/staff/key-actions/{action}/", "/staff/key-actions/{action}/events/add/",
                "/staff/events/{event}/", "/staff/events/{event}/delete/", "/staff/procedures/{procedure}/",
-               "/staff/procedures/{procedure}/close/", "/staff/history/key-action/{action}/"]
+               "/staff/procedures/{procedure}/close/", "/staff/history/key-action/{action}/",
+               "/staff/legislation/{file}/stages/add/", "/staff/legislation/stages/{stage}/"]
 ASSESSMENT_URLS = [("/staff/assessments/DE/3/", "/staff/assessments/XX/3/"),
                    ("/staff/assessments/DE/", "/staff/assessments/XX/")]
 

@@ -146,13 +146,13 @@ class StageFormView(StaffRequiredMixin, ConflictMixin, FormView):
     template_name = "initiatives/staff/legislative_stage_form.html"
     form_class = LegislativeStageForm
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        if "stage_pk" in kwargs:
-            self.stage = get_object_or_404(LegislativeStage.objects.select_related("file"), pk=kwargs["stage_pk"])
+    def load_objects(self):  # after the role check (StaffRequiredMixin): no id is confirmed to anyone else
+        if "stage_pk" in self.kwargs:
+            self.stage = get_object_or_404(LegislativeStage.objects.select_related("file"),
+                                           pk=self.kwargs["stage_pk"])
             self.file = self.stage.file
         else:
-            self.file = get_object_or_404(LegislativeFile, pk=kwargs["pk"])
+            self.file = get_object_or_404(LegislativeFile, pk=self.kwargs["pk"])
             self.stage = LegislativeStage(file=self.file)
 
     def get_form_kwargs(self):
