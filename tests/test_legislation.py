@@ -222,6 +222,8 @@ def test_a_reader_sees_the_five_files_with_their_current_stage(client):
     assert text.count("(COD)</a>") == 5
     assert "trilogue since 9 December 2025" in text
     assert "no legal basis from 4 April 2026 to 30 July 2026" in text
+    # the first act's recorded end was not the end: a later file of 2a extended it before then
+    assert "to 3 August 2024; extended to 3 April 2026 by 2023/0452(COD)" in text
     assert 'href="/legislation/"' in text  # the navigation link
 
 

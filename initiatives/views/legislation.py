@@ -8,7 +8,7 @@ and a file whose proposal had not come by then is not listed. Each page makes a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.db import models
@@ -81,6 +81,25 @@ def state_of(file: LegislativeFile, day: date | None, now: date) -> FileState:
     return state
 
 
+def mark_extensions(states: list[FileState]) -> None:
+    """Where a later file of the same key action made the act apply beyond the end a file records (an extension
+    that took effect before that end), give the file `extended_by` (that file's state), so that its line does
+    not read as if the act had stopped then."""
+    for state in states:
+        state.extended_by = None
+        period = state.in_force
+        if period is None or period.end is None:
+            continue
+        actions = {action.pk for action in state.file.key_action_list}
+        for other in states:
+            later = other.in_force
+            if (other is not state and later is not None and actions & {a.pk for a in other.file.key_action_list}
+                    and period.start < later.start <= period.end + timedelta(days=1)
+                    and later.end is not None and later.end > period.end):
+                state.extended_by = other
+                break
+
+
 def legal_basis(states: list[FileState], reference: date) -> list[dict]:
     """Per key action whose files produced acts: the periods its acts applied, and the gaps between them."""
     by_action: dict = {}
@@ -100,6 +119,7 @@ class LegislationListView(AsOfMixin, TemplateView):
         day, now = self.as_of.day, today()
         states = [state_of(file, day, now) for file in LegislativeFile.objects.published().with_related()]
         states = [state for state in states if state.current]
+        mark_extensions(states)
         return super().get_context_data(states=states, legal_basis=legal_basis(states, day or now), **kwargs)
 
 
