@@ -122,3 +122,11 @@ def test_a_link_keeps_its_closing_parenthesis_and_a_document_is_cited_once(clien
     assert html.count(f'href="{link}"') >= 1
     for sources in html.split('<details class="sources">')[1:]:  # each fact's list of sources
         assert sources.split("</details>")[0].count(f'href="{link}"') <= 1
+
+
+def test_frances_factsheet_dates_its_latest_decision_to_the_letter_not_to_the_inferred_closure(client):
+    # REGISTER: France's case was closed at some point between 24 August 2020 and 22 June 2021; its latest
+    # decision on a known day is the letter of 10 October 2019 (RESEARCH)
+    html = client.get(reverse("initiatives:member_state_detail", args=["FR"])).content.decode()
+    facts = html[:html.index("Infringement procedures</h2>")]
+    assert "10 October 2019" in facts and "24 August 2020" not in facts

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from initiatives.choices import STAGE_RANK, ProcedureState, Stage
+from initiatives.dates import Precision
 from initiatives.tables import duration
 
 
@@ -36,7 +37,9 @@ def factsheet(procedures, findings, *, reported: int, obliging: int, reference_d
     open_ = [p for p in procedures if p.state == ProcedureState.OPEN]
     stages = [d.stage for p in open_ for d in p.decision_list if d.stage != Stage.CLOSED]
     furthest = max(stages, key=lambda stage: STAGE_RANK[Stage(stage)]) if stages else None
-    dated = [d.date for p in procedures for d in p.decision_list if d.date is not None]
+    # A closure known only to lie between two days (read from the register) is no decision on a known day.
+    dated = [d.date for p in procedures for d in p.decision_list
+             if d.date is not None and d.date_precision != Precision.BETWEEN]
     last = max(dated) if dated else None
     return Factsheet(open_procedures=len(open_), furthest_stage=furthest, last_decision=last,
                      since_last_decision=duration(last, reference_day) if last else "",
