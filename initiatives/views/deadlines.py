@@ -61,7 +61,8 @@ def reply_items(procedures, today: date) -> list[Item]:
     """
     items = []
     for procedure in procedures:
-        if procedure.state != ProcedureState.OPEN or procedure.latest_stage not in STAGES_WITH_REPLY:
+        # Closed: no reply is awaited. Open, or unknown (an undated letter places nothing in time): it may be.
+        if procedure.state == ProcedureState.CLOSED or procedure.latest_stage not in STAGES_WITH_REPLY:
             continue
         decided = PartialDate.from_parts(procedure.latest_date, procedure.latest_precision,
                                          procedure.latest_date_latest)
