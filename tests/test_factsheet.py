@@ -9,7 +9,8 @@ from initiatives.views.factsheet import factsheet
 
 
 def procedure(state, *stages):
-    return SimpleNamespace(state=state, decision_list=[SimpleNamespace(stage=stage, date=day) for stage, day in stages])
+    return SimpleNamespace(state=state, decision_list=[SimpleNamespace(stage=stage, date=day, date_precision="day")
+                                                       for stage, day in stages])
 
 
 def test_the_factsheet_counts_open_procedures_their_furthest_stage_and_the_time_since_the_last_decision():
