@@ -25,8 +25,12 @@ def objects(accounts):
     LiaisonReport.objects.create(member_state=germany, article=articles.get(number=3), status=NotificationStatus.NONE)
     report = LiaisonReport.objects.create(member_state=germany, article=articles.get(number=5),
                                           status=NotificationStatus.NONE, state=ReviewState.SUBMITTED)
+    from initiatives.models import LegislativeStage
+
+    stage = LegislativeStage.objects.first()
     return {"action": action.pk, "event": action.events.first().pk,
-            "procedure": InfringementProcedure.objects.first().pk, "report": report.pk}
+            "procedure": InfringementProcedure.objects.first().pk, "report": report.pk, "stage": stage.pk,
+            "file": stage.file_id}
 
 
 # url, then the expected GET status for anonymous, liaison-de, liaison-fr, staff, admin; "login" is a redirect
@@ -73,6 +77,9 @@ MATRIX = [
     ("/liaison/import/", LIAISON_ANY, True),
     ("/liaison/import/current/", LIAISON_ANY, False),
     ("/staff/import/", STAFF, True),
+    ("/staff/legislation/", STAFF, False),
+    ("/staff/legislation/{file}/stages/add/", STAFF, True),
+    ("/staff/legislation/stages/{stage}/", STAFF, True),
     ("/staff/import/current/events/", STAFF, False),
 ]
 
@@ -120,7 +127,7 @@ def test_the_matrix_covers_every_url_of_the_workspaces():
 
 def _name_of(url):
     from django.urls import resolve
-    return resolve(url.format(action=1, event=1, procedure=1, report=1)).url_name
+    return resolve(url.format(action=1, event=1, procedure=1, report=1, stage=1, file=1)).url_name
 
 
 def _patterns(patterns, prefix=""):
