@@ -13,8 +13,8 @@ from initiatives.models import Decision, InfringementProcedure, KeyAction, KeyAc
 pytestmark = pytest.mark.django_db
 
 HEADER = "member_state_code,infr_number,stage,decision_date,source_url_or_ref,confidence,note\n"
-NEW_CASE = HEADER + ("DE,INFR(2030)0001,letter_of_formal_notice,2030-01,https://example.org/lfn,high,A new case\n"
-                     "DE,INFR(2030)0001,reasoned_opinion,2030-06-12,https://example.org/ro,medium,\n")
+NEW_CASE = HEADER + ("DE,INFR(2030)0001,letter_of_formal_notice,2025-01,https://example.org/lfn,high,A new case\n"
+                     "DE,INFR(2030)0001,reasoned_opinion,2025-06-12,https://example.org/ro,medium,\n")
 REPORTS = ("member_state_code,article,status,as_of,source_url_or_ref,confidence,comment\n"
            "DE,27,complete,2024-05,https://example.org/de,high,Notified in full\n"
            "FR,25,partial,2024,COM(2016) 872,medium,\n")
@@ -47,8 +47,8 @@ def test_an_import_writes_and_importing_the_same_file_again_changes_nothing(tmp_
 def test_a_month_only_date_keeps_its_precision(tmp_path):
     call_command("import", "infringements", write(tmp_path, "new.csv", NEW_CASE))
     letter = Decision.objects.get(procedure__infr_number="INFR(2030)0001", stage="letter_of_formal_notice")
-    assert (letter.date.isoformat(), letter.date_precision) == ("2030-01-01", Precision.MONTH)
-    assert letter.when.display() == "January 2030"
+    assert (letter.date.isoformat(), letter.date_precision) == ("2025-01-01", Precision.MONTH)
+    assert letter.when.display() == "January 2025"
 
 
 def test_a_csv_with_a_byte_order_mark_imports_like_one_without(tmp_path, capsys):
@@ -72,7 +72,7 @@ def test_the_command_shows_its_progress(tmp_path, capsys):
 
 def test_an_additional_letter_and_a_procedure_type_can_be_given_as_columns(tmp_path):
     text = ("member_state_code,infr_number,stage,decision_date,source_url_or_ref,confidence,note,type\n"
-            "AT,INFR(2019)2226,additional_letter_of_formal_notice,2030-02-01,https://example.org/a,high,,"
+            "AT,INFR(2019)2226,additional_letter_of_formal_notice,2025-02-01,https://example.org/a,high,,"
             "non_conformity\n")
     call_command("import", "infringements", write(tmp_path, "more.csv", text))
     stages = list(InfringementProcedure.objects.get(infr_number="INFR(2019)2226").decisions.values_list(
@@ -158,3 +158,14 @@ def test_importing_the_shipped_file_again_writes_not_even_a_history_row(kind, pa
     before = history_rows()
     call_command("import", kind, str(settings.BASE_DIR / path), verbosity=0)
     assert history_rows() == before
+
+
+def test_a_decision_dated_in_the_future_is_refused_as_the_staff_form_refuses_it():
+    """Issue 12, item 11: an import accepted a decision of 2030 that the form refuses."""
+    from initiatives.importers import run_import
+
+    data = (HEADER + "DE,INFR(2030)0002,letter_of_formal_notice,2030-01-05,https://example.org/lfn,high,\n").encode()
+    result = run_import("infringements", data, "future.csv", dry_run=False)
+    assert [(e.line, e.column) for e in result.errors] == [(2, "decision_date")]
+    assert "in the future" in result.errors[0].message
+    assert not InfringementProcedure.objects.filter(infr_number="INFR(2030)0002").exists()

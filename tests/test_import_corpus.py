@@ -88,9 +88,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, capsy
 def test_one_bad_row_among_good_ones_writes_none_of_them(tmp_path):
     path = tmp_path / "mixed.csv"
     path.write_text("member_state_code,infr_number,stage,decision_date,source_url_or_ref,confidence,note\n"
-                    "DE,INFR(2030)0100,letter_of_formal_notice,2030-01-05,https://example.org/a,high,\n"
-                    "FR,INFR(2030)0101,letter_of_formal_notice,2030-01-05,https://example.org/a,high,\n"
-                    "XX,INFR(2030)0102,letter_of_formal_notice,2030-01-05,https://example.org/a,high,\n",
+                    "DE,INFR(2030)0100,letter_of_formal_notice,2025-01-05,https://example.org/a,high,\n"
+                    "FR,INFR(2030)0101,letter_of_formal_notice,2025-01-05,https://example.org/a,high,\n"
+                    "XX,INFR(2030)0102,letter_of_formal_notice,2025-01-05,https://example.org/a,high,\n",
                     encoding="utf-8")
     before = row_counts()
     with pytest.raises(CommandError):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 STAFF_URL = "/staff/import/"
 LIAISON_URL = "/liaison/import/"
 NEW_CASE = (b"member_state_code,infr_number,stage,decision_date,source_url_or_ref,confidence,note\n"
-            b"DE,INFR(2030)0001,letter_of_formal_notice,2030-01,https://example.org/lfn,high,\n")
+            b"DE,INFR(2030)0001,letter_of_formal_notice,2025-01,https://example.org/lfn,high,\n")
 REPORTS = (b"member_state_code,article,status,as_of,source_url_or_ref,confidence\n"
            b"DE,27,complete,2024-05,https://example.org/de,high\n")
 DRAFTS = b"member_state_code,article,status\nDE,18,none\n"

@@ -37,7 +37,7 @@ from initiatives.models import (
 )
 from initiatives.models.infringements import INFR_NUMBER_RE
 
-from .common import read_confidence, read_date, read_member_state, read_sources, upsert
+from .common import read_confidence, read_date, read_member_state, read_sources, read_whole_number, upsert
 from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "infr_number", "stage", "decision_date", "source_url_or_ref", "confidence",
@@ -142,14 +142,15 @@ def _parse(row: Row, member_states, acts, result, articles) -> ParsedRow | None:
     act = acts.get(row.get("legal_act") or DEFAULT_ACT)
     if act is None:
         result.error(row.line, "legal_act", _("No legal act with CELEX %(value)r.") % {"value": row.get("legal_act")})
-    when = read_date(row, "decision_date", result, required=False)
+    when = read_date(row, "decision_date", result, required=False, actual=True)  # a decision taken, never to come
     confidence = read_confidence(row, "confidence", result)
     citations = read_sources(row, "source_url_or_ref", result)
     if len(note) > 2000:
         result.error(row.line, "note", _("The note is longer than 2000 characters."))
     concerned = []
     for number in filter(None, (part.strip() for part in row.get("articles").split(";"))):
-        article = articles.get((act.pk, int(number))) if act is not None and number.isdigit() else None
+        whole = read_whole_number(number)
+        article = articles.get((act.pk, whole)) if act is not None and whole is not None else None
         if article is None:
             result.error(row.line, "articles", _("%(act)s has no article %(value)r.") % {
                 "act": act or DEFAULT_ACT, "value": number})
