@@ -222,3 +222,23 @@ def test_an_event_gone_from_the_shipped_data_stays_if_a_person_edited_it(staff_u
 
     assert KeyActionEvent.objects.filter(pk=event.pk).exists()
     assert "no longer in the shipped data" in output
+
+
+def test_a_decision_whose_date_staff_corrected_is_not_loaded_a_second_time(staff_user):
+    """The research CSV's additional letter to Belgium of 15 February 2023, corrected by staff to the 16th: a
+    reload recognises the decision it made (by its history), keeps the correction and lists the conflict."""
+    from datetime import date
+
+    from initiatives.models import Decision
+
+    letter = Decision.objects.get(procedure__infr_number="INFR(2019)2227", date=date(2023, 2, 15))
+    letter._history_user = staff_user
+    letter._change_reason = "the Commission's press release gives the 16th"
+    letter.date = date(2023, 2, 16)
+    letter.save()
+    count = Decision.objects.filter(procedure=letter.procedure).count()
+    out = load_again()
+    assert Decision.objects.filter(procedure=letter.procedure).count() == count
+    letter.refresh_from_db()
+    assert letter.date == date(2023, 2, 16)
+    assert "kept the edit by staff" in out and "2023-02-16" in out

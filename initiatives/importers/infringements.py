@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from initiatives.choices import STAGE_RANK, ProcedureType, Stage
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, Precision
 from initiatives.models import (
     Article,
     Decision,
@@ -37,7 +37,16 @@ from initiatives.models import (
 )
 from initiatives.models.infringements import INFR_NUMBER_RE
 
-from .common import read_confidence, read_date, read_member_state, read_sources, read_whole_number, upsert
+from .common import (
+    describe_conflict,
+    person_entry,
+    read_confidence,
+    read_date,
+    read_member_state,
+    read_sources,
+    read_whole_number,
+    upsert,
+)
 from .tabular import ImportResult, Row
 
 REQUIRED = {"member_state_code", "infr_number", "stage", "decision_date", "source_url_or_ref", "confidence",
@@ -219,6 +228,17 @@ def _apply_decisions(procedure: InfringementProcedure, items: list[ParsedRow], r
                 result.unchanged += 1
                 steps.append((sort_key(decision.stage, decision.when), decision.stage, decision.when, None, decision))
                 continue
+            decision = _created_from(item, existing, matched)
+            if decision is not None:  # the decision this row made, whose date a person corrected since: keep it
+                matched.add(decision.pk)
+                entry = person_entry(decision)
+                if entry is not None:
+                    result.conflict(describe_conflict(str(decision), entry, {
+                        "date": (item.when.isoformat() if item.when else "", decision.when.isoformat()
+                                 if decision.when else "")}))
+                result.unchanged += 1
+                steps.append((sort_key(decision.stage, decision.when), decision.stage, decision.when, None, decision))
+                continue
         if decision is not None:
             matched.add(decision.pk)
         steps.append((item.sort_key(), item.stage, item.when, item, decision))
@@ -249,6 +269,21 @@ def _apply_decisions(procedure: InfringementProcedure, items: list[ParsedRow], r
         }, result, citations=item.citations, label=_("%(stage)s of %(date)s for %(procedure)s") % {
             "stage": Stage(stage).label, "date": when.display() if when else _("unknown date"),
             "procedure": procedure})
+
+
+def _created_from(item: ParsedRow, existing: list[Decision], matched: set[int]) -> Decision | None:
+    """The recorded decision of the row's stage that was created with the row's date (its first history entry),
+    if any: the same decision, whose date was changed since. Its history is the key that survives an edit, so
+    loading the row again does not add a second copy."""
+    identity = (item.when.value if item.when else None, item.when.precision if item.when else Precision.DAY)
+    for decision in existing:
+        if decision.pk in matched or decision.stage != item.stage:
+            continue
+        first = (Decision.history.filter(id=decision.pk, history_type="+").order_by("history_id")
+                 .values_list("date", "date_precision").first())
+        if first is not None and (first[0], first[1] if first[0] else Precision.DAY) == identity:
+            return decision
+    return None
 
 
 def _known_more_precisely(item: ParsedRow, existing: list[Decision], matched: set[int]) -> Decision | None:
