@@ -11,7 +11,7 @@ left out (initiatives/text.py), since XML cannot hold them. Only records that ar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.db import models
@@ -189,10 +189,13 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
     candidates.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     candidates = candidates[:LIMIT]
     previous = _previous_rows(candidates)
+    kept = _one_entry_per_change(candidates, previous)
     result = []
     for tracked, row in candidates:
         model = tracked.model
         before = previous.get((model, row.history_id))
+        if row.history_id not in kept.get(model, ()):
+            continue
         verb = _("Added") if row.history_type == "+" else _("Changed")
         result.append(Entry(
             title=strip_control_characters(f"{verb}: {tracked.title(row)}"),
@@ -202,6 +205,38 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
             guid=f"tag:{host},2020:{model._meta.model_name}/{row.id}/history/{row.history_id}",
         ))
     return result
+
+
+SAME_CHANGE = timedelta(minutes=1)
+
+
+def _one_entry_per_change(candidates, previous) -> dict:
+    """The history ids to tell, per model. Of the rows one record got within a minute, those that only linked
+    sources or related records are left out when a creation or a change of a public field is told with them
+    (the creation, then its sources linked, is one change); a burst of such rows alone is told once."""
+    by_record: dict = {}
+    for tracked, row in candidates:  # newest first
+        by_record.setdefault((tracked.model, row.id), []).append((tracked, row))
+    kept: dict = {}
+    for (model, _id), rows in by_record.items():
+        bursts: list[list] = []
+        for pair in rows:
+            if bursts and bursts[-1][-1][1].history_date - pair[1].history_date < SAME_CHANGE:
+                bursts[-1].append(pair)
+            else:
+                bursts.append([pair])
+        for burst in bursts:
+            told = [p for p in burst if not _only_related(p[0], p[1], previous.get((model, p[1].history_id)))]
+            kept.setdefault(model, set()).update(p[1].history_id for p in (told or burst[:1]))
+    return kept
+
+
+def _only_related(tracked: Tracked, record, previous) -> bool:
+    """A history row that changed none of the record's public fields (its sources were linked, say)."""
+    if previous is None or record.history_type == "+":
+        return False
+    return all(_readable(tracked.model._meta.get_field(name), previous)
+               == _readable(tracked.model._meta.get_field(name), record) for name in tracked.public)
 
 
 def _previous_rows(candidates) -> dict:

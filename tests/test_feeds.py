@@ -139,3 +139,18 @@ def test_a_control_character_already_stored_does_not_break_the_feeds(client, url
     _feed, entries = parse_atom(client.get(url.format(n=action.initiative.number)))
     summaries = " ".join(entry.findtext(f"{ATOM}summary") or "" for entry in entries)
     assert "Delivered late in May" in summaries
+
+
+def test_a_record_added_with_its_sources_is_told_once(client):
+    """Issue 14, item 12: the feed gave "Added." and "Its sources or related records changed." for the same
+    record (its creation, then its sources linked a moment later)."""
+    from initiatives.models import Decision, InfringementProcedure, Source
+
+    procedure = InfringementProcedure.objects.get(infr_number="INFR(2019)2136")
+    decision = Decision.objects.create(procedure=procedure, position=procedure.decisions.count() + 1,
+                                       stage="reasoned_opinion", date="2025-10-08")
+    decision.sources.add(Source.objects.get_or_create_from_citation("https://example.org/ro"))
+    entries = parse_atom(client.get("/feed/"))[1]
+    mine = [e for e in entries if f"decision/{decision.pk}/" in (e.findtext(f"{ATOM}id") or "")]
+    assert len(mine) == 1
+    assert "Added." in (mine[0].findtext(f"{ATOM}summary") or "")
