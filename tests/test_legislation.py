@@ -525,3 +525,14 @@ def test_a_stage_edited_in_between_refuses_the_later_save(client, staff_user):
     assert response.status_code == 409
     stage.refresh_from_db()
     assert stage.detail == "Someone else's change."
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_each_commitment_apart_from_what_came_of_it(client):
+    text = client.get("/").content.decode()
+    block = text.split('id="commitments-heading"')[1].split("</section>")[0]
+    line = block.split('href="/initiatives/2/#action-2b"')[1].split("</li>")[0]
+    assert "to propose" in line and "delivered late" in line and "11 May 2022" in line
+    assert "2022/0155(COD)" in line and "trilogue since 9 December 2025" in line
+    past = client.get("/?as_of=2021-12-31").content.decode().split('id="commitments-heading"')[1]
+    assert "2022/0155(COD)" not in past.split("</section>")[0]  # not yet proposed then

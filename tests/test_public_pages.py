@@ -253,8 +253,9 @@ def add_data(n):
 QUERIES = {
     # 1 strategy, 2 key actions (.values), 3 events, 4 Member States, 5 procedures with their state, 6 decisions,
     # 7-10 latest history of key actions, events, decisions, initiatives, 11 the newest register copy (what the
-    # count of open procedures rests on)
-    ("overview", ()): 11,
+    # count of open procedures rests on), 12-14 key actions' links to legislative files, their stages, those key
+    # actions with their status (commitments and what came of them)
+    ("overview", ()): 14,
     # 1 initiatives + strategy, 2 key actions with their number of events, 3 strategy
     ("initiative_list", ()): 3,
     # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 links to legislative

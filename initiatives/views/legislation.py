@@ -227,3 +227,32 @@ def successor_states(celex: str, day: date | None) -> list[FileState]:
         files.setdefault(stage.file_id, stage.file).__dict__.setdefault("stage_list", []).append(stage)
     now = today()
     return [state for state in (state_of(file, day, now) for file in files.values()) if state.current]
+
+
+def commitments_and_outcomes(day: date | None) -> list[dict]:
+    """For the overview: each key action (not a context commitment) that led to legislative files, its
+    commitment's status on `day` (the state engine's) beside where each of its files stood. Three queries."""
+    from initiatives import state as engine
+    from initiatives.models import KeyAction
+
+    through = LegislativeFile.key_actions.through
+    links = list(through.objects.filter(keyaction__is_context_commitment=False)
+                 .values_list("keyaction_id", "legislativefile_id"))
+    if not links:
+        return []
+    files: dict[int, LegislativeFile] = {}
+    for stage in LegislativeStage.objects.filter(file_id__in={file_id for _a, file_id in links}).select_related(
+            "file").order_by("file__reference", "date", "id"):
+        files.setdefault(stage.file_id, stage.file).__dict__.setdefault("stage_list", []).append(stage)
+    now = today()
+    states = {pk: state_of(file, day, now) for pk, file in files.items()}
+    actions = engine.key_actions(day, KeyAction.objects.published().filter(pk__in={a for a, _f in links})) \
+        .select_related("initiative").order_by("initiative__number", "code")
+    rows = []
+    for action in actions:
+        engine.show_key_action_on(action)
+        outcomes = sorted((states[f] for a, f in links if a == action.pk and f in states and states[f].current),
+                          key=lambda s: s.file.reference)
+        if outcomes:
+            rows.append({"action": action, "outcomes": outcomes})
+    return rows

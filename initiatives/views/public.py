@@ -66,7 +66,7 @@ from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
 from initiatives.views.factsheet import factsheet
 from initiatives.views.findings import findings_on
-from initiatives.views.legislation import attach_outcomes, successor_states
+from initiatives.views.legislation import attach_outcomes, commitments_and_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
 
 GEOJSON = "initiatives/vendor/geo/eu27_50m.geojson"
@@ -258,6 +258,7 @@ class OverviewView(AsOfMixin, TemplateView):
             verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
                       "procedures": aggregates.verification(procedures)},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
+            commitments=commitments_and_outcomes(day),
             **kwargs)
 
 
