@@ -43,9 +43,10 @@ ZIP_NAME = f"{PACKAGE_NAME}.zip"
 # 2011/833/EU, as amended). A maintainers' choice: change it here and the package and page follow.
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
-PARTIAL_DATE_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$"
-PARTIAL_DATE_NOTE = _("A date to its known precision: YYYY-MM-DD, YYYY-MM (month known), YYYY-Qn (quarter) or "
-                      "YYYY (year); empty when unknown.")
+PARTIAL_DATE_PATTERN = r"^\d{4}(-Q[1-4]|-\d{2}(-\d{2})?)?$|^\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2}$"
+PARTIAL_DATE_NOTE = _("A date to its known precision: YYYY-MM-DD, YYYY-MM (month known), YYYY-Qn (quarter), "
+                      "YYYY (year), or YYYY-MM-DD/YYYY-MM-DD (known only to lie between two days); empty when "
+                      "unknown.")
 SOURCES_NOTE = _("The sources of the fact (links or document references), separated by \" ; \".")
 
 

@@ -247,7 +247,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "initiatives.dates.Precision"},
+    # A date's precision is given as its bare values (api/serializers.py: PRECISION_SCHEMA); the stages of an
+    # infringement procedure and of a legislative file are two vocabularies that share the field name "stage".
+    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": ["day", "month", "quarter", "year", "between"],
+                            "StageEnum": "initiatives.choices.Stage",
+                            "LegislativeStageEnum": "initiatives.choices.LegislativeStageKind"},
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "initiatives.api.schema.add_error_responses"],
 }

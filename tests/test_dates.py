@@ -52,3 +52,13 @@ def test_a_month_is_not_certainly_before_a_day_inside_it():
 def test_a_partial_date_must_start_its_period():
     with pytest.raises(ValueError):
         PartialDate(date(2014, 1, 27), Precision.MONTH)
+
+
+def test_the_api_schema_names_the_precision_values_once_whatever_the_precision_labels():
+    """The settings name the precisions' enum by its values: adding "between" (labelled "between two days")
+    must keep one PrecisionEnum, not one enum per field (check --deploy fails on drf-spectacular's warning)."""
+    from django.conf import settings
+
+    from initiatives.dates import Precision
+
+    assert settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PrecisionEnum"] == Precision.values

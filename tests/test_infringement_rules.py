@@ -86,9 +86,10 @@ def test_an_import_that_breaks_the_order_names_the_rule_and_is_rolled_back_by_th
 
 @pytest.mark.django_db
 def test_an_import_adds_a_reasoned_opinion_to_the_open_procedure():
-    result = import_rows(HEADER + "DE,,reasoned_opinion,2024-05,https://example.org/a,high,\n")
+    # Ireland's procedure (INFR(2019)2235): a letter of 15 July 2022, still listed by the register in 2024
+    result = import_rows(HEADER + "IE,INFR(2019)2235,reasoned_opinion,2024-05,https://example.org/a,high,\n")
     assert result.ok, result.errors
-    procedure = InfringementProcedure.objects.get(member_state__code="DE")
+    procedure = InfringementProcedure.objects.get(member_state__code="IE")
     assert [(x.position, x.stage) for x in procedure.decisions.all()] == [
         (1, Stage.LETTER_OF_FORMAL_NOTICE), (2, Stage.REASONED_OPINION)]
 
@@ -132,8 +133,7 @@ def test_the_load_command_writes_nothing_when_a_file_has_a_bad_row(tmp_path, set
 
     from django.core.management import CommandError, call_command
 
-    for path in settings.REAL_DATA_DIR.iterdir():
-        shutil.copy(path, tmp_path / path.name)
+    shutil.copytree(settings.REAL_DATA_DIR, tmp_path, dirs_exist_ok=True)
     with (tmp_path / "infringements.csv").open("a", encoding="utf-8") as stream:
         stream.write("NL,,reasoned_opinion,2020-01-01,https://e.org,high,\n")
     count = Decision.objects.count()

@@ -69,7 +69,6 @@ MATRIX = [
     ("/liaison/", [LOGIN, 302, 302, 403, 403], False),
     ("/liaison/DE/", LIAISON_DE, False),
     ("/liaison/DE/articles/", LIAISON_DE, True),
-    ("/liaison/DE/articles/", LIAISON_DE, True),
     ("/liaison/DE/articles/3/", LIAISON_DE, True),
     ("/liaison/DE/articles/3/history/", LIAISON_DE, False),
     ("/liaison/FR/", LIAISON_FR, False),

@@ -252,10 +252,11 @@ def add_data(n):
 # What each page asks the database, named query by query. The same number with 1 and 10 more of everything.
 QUERIES = {
     # 1 strategy, 2 key actions (.values), 3 events, 4 Member States, 5 procedures with their state, 6 decisions,
-    # 7-10 latest history of key actions, events, decisions, initiatives, 11 the newest register copy (what the
-    # count of open procedures rests on), 12-14 key actions' links to legislative files, their stages, those key
-    # actions with their status (commitments and what came of them)
-    ("overview", ()): 14,
+    # 7 the batches of the latest changes (one import, one load: one union over the four histories), 8-11 latest
+    # history of key actions, events, decisions, initiatives, 12 the newest register copy (what the count of open
+    # procedures rests on), 13-15 key actions' links to legislative files, their stages, those key actions with
+    # their status (commitments and what came of them)
+    ("overview", ()): 15,
     # 1 initiatives + strategy, 2 key actions with their number of events, 3 strategy
     ("initiative_list", ()): 3,
     # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 links to legislative

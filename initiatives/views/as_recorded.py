@@ -181,7 +181,7 @@ def procedure_display(member_states: dict[int, MemberState]) -> Callable[[dict],
 
 def decision_display(row: dict) -> dict[str, object]:
     return {"position": row["position"], "stage": row["stage"],
-            "date": (PartialDate.of(row) or _g("date unknown"))}
+            "date": PartialDate.of(row).display() if row["date"] is not None else _g("date unknown")}
 
 
 def infringements_by_member_state(procedures: list[Row], decisions: list[Row],

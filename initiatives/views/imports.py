@@ -14,6 +14,7 @@ import re
 import secrets
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from django import forms
@@ -22,12 +23,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 
 from initiatives import exports
-from initiatives.importers import KINDS, LIAISON_KIND, run_import
+from initiatives.importers import KINDS, LIAISON_KIND, REGISTER_KIND, run_import
 from initiatives.importers.tabular import MAX_BYTES
 from initiatives.roles import liaison_member_state
 
@@ -54,16 +56,35 @@ def _forget_old_files(folder: Path) -> None:
             pass
 
 
+REGISTER_LABEL = gettext_lazy("a copy of the Commission's register of infringement decisions")
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What the file holds"),
-                             choices=[(name, kind.label) for name, kind in KINDS.items()])
-    file = forms.FileField(label=gettext_lazy("File (.csv in UTF-8, or .xlsx)"),
+                             choices=[*[(name, kind.label) for name, kind in KINDS.items()],
+                                      (REGISTER_KIND, REGISTER_LABEL)])
+    taken_on = forms.DateField(
+        label=gettext_lazy("Day the copy was taken (a copy of the register only)"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The register prints no date of its own: the day the copy was exported or saved."))
+    file = forms.FileField(label=gettext_lazy("File (.csv in UTF-8, or .xlsx; .json for a copy of the register)"),
                            help_text=gettext_lazy("At most 5 MB. The first row names the columns."))
 
     def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
         if kinds is None:
             del self.fields["kind"]
+            del self.fields["taken_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == REGISTER_KIND:
+            taken_on = cleaned.get("taken_on")
+            if taken_on is None and "taken_on" not in self.errors:
+                self.add_error("taken_on", _("Give the day the copy of the register was taken."))
+            elif taken_on is not None and taken_on > timezone.localdate():
+                self.add_error("taken_on", _("%(day)s is in the future.") % {"day": taken_on.isoformat()})
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -105,23 +126,25 @@ class ImportView(FormView):
         upload = form.cleaned_data["file"]
         data = upload.read()
         kind = self.import_kind(form)
-        result = run_import(kind, data, upload.name, dry_run=True, member_state=self.member_state())
+        taken_on = form.cleaned_data.get("taken_on")
+        result = run_import(kind, data, upload.name, dry_run=True, member_state=self.member_state(),
+                            taken_on=taken_on, user=self.request.user)
         token = None
         if result.ok:
-            token = self.keep(kind, upload.name, data)
+            token = self.keep(kind, upload.name, data, taken_on)
         return self.render_to_response(self.get_context_data(
             form=self.get_form_class()(kinds=self.kinds(), initial={"kind": kind}), result=result, token=token,
             filename=upload.name,
             kind_label=self.kind_label(kind), preview=True))
 
-    def keep(self, kind: str, filename: str, data: bytes) -> str:
+    def keep(self, kind: str, filename: str, data: bytes, taken_on=None) -> str:
         folder = upload_dir()
         _forget_old_files(folder)
         token = secrets.token_urlsafe(24)
         (folder / f"{token}.upload").write_bytes(data)
         pending = self.request.session.get(SESSION_KEY, {})
         pending[token] = {"kind": kind, "filename": filename, "sha256": hashlib.sha256(data).hexdigest(),
-                          "workspace": self.workspace}
+                          "workspace": self.workspace, "taken_on": taken_on.isoformat() if taken_on else None}
         self.request.session[SESSION_KEY] = pending
         return token
 
@@ -140,8 +163,11 @@ class ImportView(FormView):
             return redirect(self.request.path)
         reason = _("import of %(file)s by %(user)s") % {"file": entry["filename"],
                                                         "user": self.request.user.get_username()}
+        taken_on = date.fromisoformat(entry["taken_on"]) if entry.get("taken_on") else None
+        if taken_on is not None:  # the public change list names the copy, never the file or the user
+            reason += f" (register copy of {taken_on.isoformat()})"
         result = run_import(entry["kind"], data, entry["filename"], dry_run=False, member_state=self.member_state(),
-                            reason=reason)
+                            reason=reason, taken_on=taken_on, user=self.request.user)
         if not result.ok:  # the data changed since the preview: show why, keep the file for another try
             return self.render_to_response(self.get_context_data(
                 result=result, token=None, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]),
@@ -155,6 +181,8 @@ class ImportView(FormView):
             result=result, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]), applied=True))
 
     def kind_label(self, kind: str) -> str:
+        if kind == REGISTER_KIND:
+            return str(REGISTER_LABEL)
         return str(KINDS[kind].label) if kind in KINDS else _("draft transposition reports")
 
     def get_context_data(self, **kwargs):

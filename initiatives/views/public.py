@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
@@ -122,6 +122,15 @@ def batch_label(reason: str) -> str:
     return _g("A file was imported")
 
 
+CHANGE_MODELS = (KeyAction, KeyActionEvent, Decision, Initiative)  # all their rows are public
+
+
+def last_recorded_change():
+    """When the newest of the published changes was recorded: one query per model of `latest_changes`."""
+    days = [model.history.aggregate(newest=Max("history_date"))["newest"] for model in CHANGE_MODELS]
+    return max((day for day in days if day is not None), default=None)
+
+
 def latest_changes(limit: int = 8):
     """The latest published changes, from django-simple-history, newest first: two queries per model (the
     latest rows, with what each line needs joined in; and the number of records each batch touched).
@@ -161,24 +170,28 @@ def latest_changes(limit: int = 8):
          (_("initiative"), _("initiatives")), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
     ]
     changes, batches = [], {}
-    for queryset, (noun, nouns), describe in sources:
-        # How many records each batch touched, and how (a creation and its sources linked right after count once).
-        counted = (queryset.model.objects.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
-                   .values("history_change_reason").annotate(
-                       records=Count("id", distinct=True), newest=Max("history_date"),
-                       added=Count("id", distinct=True, filter=Q(history_type="+")))
-                   .filter(records__gt=1).order_by("-newest")[:limit])
-        for row in counted:
-            batch = batches.setdefault(row["history_change_reason"], {
-                "when": row["newest"], "kind": "batch", "parts": [], "url": None,
-                "text": batch_label(row["history_change_reason"])})
-            batch["when"] = max(batch["when"], row["newest"])
-            added, changed = row["added"], row["records"] - row["added"]
-            if added:
-                batch["parts"].append(_g("%(n)s %(what)s added") % {"n": added, "what": noun if added == 1 else nouns})
-            if changed:
-                batch["parts"].append(_g("%(n)s %(what)s changed") % {
-                    "n": changed, "what": noun if changed == 1 else nouns})
+    nouns = {index: names for index, (_queryset, names, _describe) in enumerate(sources)}
+    # How many records each batch touched and how (a creation and its sources linked right after count once):
+    # one query for every model, the batches of each (a history reason shared by several records).
+    counts = [queryset.model.objects.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
+              .values("history_change_reason").annotate(
+                  source=Value(index), records=Count("id", distinct=True), newest=Max("history_date"),
+                  added=Count("id", distinct=True, filter=Q(history_type="+"))).filter(records__gt=1)
+              .values("history_change_reason", "source", "records", "newest", "added").order_by()
+              for index, (queryset, _names, _describe) in enumerate(sources)]
+    for row in counts[0].union(*counts[1:], all=True):
+        noun, plural = nouns[row["source"]]
+        batch = batches.setdefault(row["history_change_reason"], {
+            "when": row["newest"], "kind": "batch", "parts": [], "url": None, "action": _g("recorded"),
+            "text": batch_label(row["history_change_reason"])})
+        batch["when"] = max(batch["when"], row["newest"])
+        added, changed = row["added"], row["records"] - row["added"]
+        if added:
+            batch["parts"].append(_g("%(n)s %(what)s added") % {"n": added, "what": noun if added == 1 else plural})
+        if changed:
+            batch["parts"].append(_g("%(n)s %(what)s changed") % {
+                "n": changed, "what": noun if changed == 1 else plural})
+    for queryset, (noun, _plural), describe in sources:
         newest = {}  # one line per record: a creation and the sources linked right after it are one change
         for row in queryset.order_by("-history_date", "-history_id")[:limit * 3]:
             if row["history_change_reason"] in batches:
@@ -688,7 +701,7 @@ class AboutView(AsOfMixin, TemplateView):
         procedures, decisions = aggregates.procedure_frame(), aggregates.decision_frame()
         procedures_on_day = aggregates.procedure_frame(day) if day else procedures
         letters = aggregates.letters_by_year(aggregates.decision_frame(day) if day else decisions)
-        changes = latest_changes(limit=1)
+        last_updated = last_recorded_change()
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
             stages=definitions("stage", STAGE_LOOK),
@@ -713,7 +726,7 @@ class AboutView(AsOfMixin, TemplateView):
             assessment_count=Assessment.objects.published().count(),
             source_count=Source.objects.count(),
             strategy=Strategy.objects.first(),
-            last_updated=changes[0]["when"] if changes else None, freshness_months=settings.FRESHNESS_MONTHS,
+            last_updated=last_updated, freshness_months=settings.FRESHNESS_MONTHS,
             **kwargs)
 
 
