@@ -164,6 +164,7 @@ def key_actions_only(actions: pd.DataFrame) -> pd.DataFrame:
 
 
 # The overview's tiles: these always show (a zero is a figure too); any other status shows when it occurs.
+DELIVERED_NO_DEADLINE = "delivered_no_deadline"  # a tile of its own: delivered, with no dated deadline
 HEADLINE_STATUSES = (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE, KeyActionStatus.IN_PROGRESS,
                      KeyActionStatus.STALLED)
 
@@ -172,9 +173,19 @@ def headline_counts(actions: pd.DataFrame) -> dict:
     """Key actions (not context commitments) per status, and in all. `tiles` holds (status, count) in the
     vocabulary's order: the usual four always, every other status that occurs, so that they add up to `total`
     whatever the day."""
-    status = key_actions_only(actions)["status"]
+    key_actions = key_actions_only(actions)
+    status = key_actions["status"]
     counts = {s.value: int(status.eq(s).sum()) for s in KeyActionStatus}
-    tiles = [(s.value, counts[s.value]) for s in KeyActionStatus if s in HEADLINE_STATUSES or counts[s.value]]
+    # "On time" needs a dated deadline: a delivery with none to judge it by is counted apart, never as on time.
+    undated = int((status.eq(KeyActionStatus.DELIVERED) & key_actions["deadline"].isna()).sum())
+    counts[KeyActionStatus.DELIVERED.value] -= undated
+    counts[DELIVERED_NO_DEADLINE] = undated
+    tiles = []
+    for s in KeyActionStatus:
+        if s in HEADLINE_STATUSES or counts[s.value]:
+            tiles.append((s.value, counts[s.value]))
+        if s == KeyActionStatus.DELIVERED and undated:
+            tiles.append((DELIVERED_NO_DEADLINE, undated))
     return {**counts, "tiles": tiles, "total": int(len(status))}
 
 

@@ -25,7 +25,8 @@ def decisions(*rows):
 
 
 def test_headline_counts_key_actions_and_leaves_context_commitments_out():
-    frame = actions({"status": "delivered"}, {"status": "delivered_late"}, {"status": "in_progress"},
+    frame = actions({"status": "delivered", "deadline": date(2021, 1, 1), "deadline_precision": "year"},
+                    {"status": "delivered_late"}, {"status": "in_progress"},
                     {"status": "stalled"}, {"status": "delivered", "is_context_commitment": True})
     counts = aggregates.headline_counts(frame)
     assert (counts["delivered"], counts["delivered_late"], counts["in_progress"], counts["stalled"], counts["total"]) \
@@ -130,3 +131,13 @@ def test_verification_counts_the_records_verified_and_their_oldest_and_newest_da
     frame = actions({"last_verified": date(2026, 3, 1)}, {"last_verified": date(2026, 1, 5)}, {})
     assert aggregates.verification(frame) == {"verified": 2, "total": 3, "oldest": date(2026, 1, 5),
                                               "newest": date(2026, 3, 1)}
+
+
+def test_a_delivery_with_no_dated_deadline_is_not_counted_as_on_time():
+    """Issue 13: "1 key actions delivered on time" was 4/4, whose deadline names no date."""
+    frame = actions({"status": "delivered", "deadline": date(2020, 1, 1), "deadline_precision": "year"},
+                    {"status": "delivered", "deadline": None})
+    counts = aggregates.headline_counts(frame)
+    assert (counts["delivered"], counts[aggregates.DELIVERED_NO_DEADLINE]) == (1, 1)
+    assert ("delivered_no_deadline", 1) in counts["tiles"]
+    assert sum(n for _status, n in counts["tiles"]) == counts["total"] == 2

@@ -281,6 +281,9 @@ def headline_label(status: str, n: int) -> str:
         return ngettext("key action delivered on time", "key actions delivered on time", n)
     if status == KeyActionStatus.UNKNOWN:
         return ngettext("of unknown status", "of unknown status", n)
+    if status == aggregates.DELIVERED_NO_DEADLINE:
+        return ngettext("delivered, with no dated deadline to say whether on time",
+                        "delivered, with no dated deadline to say whether on time", n)
     return str(KeyActionStatus(status).label)
 
 
