@@ -165,6 +165,10 @@ def key_actions_only(actions: pd.DataFrame) -> pd.DataFrame:
 
 # The overview's tiles: these always show (a zero is a figure too); any other status shows when it occurs.
 DELIVERED_NO_DEADLINE = "delivered_no_deadline"  # a tile of its own: delivered, with no dated deadline
+# What came of the key actions first, then what is still under way, then what is not known.
+TILE_ORDER = (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE, KeyActionStatus.PARTIALLY_DELIVERED,
+              KeyActionStatus.IN_PROGRESS, KeyActionStatus.STALLED, KeyActionStatus.NOT_STARTED,
+              KeyActionStatus.SUPERSEDED, KeyActionStatus.UNKNOWN)
 HEADLINE_STATUSES = (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE, KeyActionStatus.IN_PROGRESS,
                      KeyActionStatus.STALLED)
 
@@ -181,7 +185,7 @@ def headline_counts(actions: pd.DataFrame) -> dict:
     counts[KeyActionStatus.DELIVERED.value] -= undated
     counts[DELIVERED_NO_DEADLINE] = undated
     tiles = []
-    for s in KeyActionStatus:
+    for s in TILE_ORDER:
         if s in HEADLINE_STATUSES or counts[s.value]:
             tiles.append((s.value, counts[s.value]))
         if s == KeyActionStatus.DELIVERED and undated:

@@ -38,7 +38,7 @@ def test_the_headline_tiles_always_add_up_to_the_total_whatever_the_statuses():
                     {"status": "unknown"}, {"status": "superseded"})
     counts = aggregates.headline_counts(frame)
     assert [status for status, _n in counts["tiles"]] == [
-        "not_started", "in_progress", "delivered", "delivered_late", "partially_delivered", "stalled", "superseded",
+        "delivered", "delivered_late", "partially_delivered", "in_progress", "stalled", "not_started", "superseded",
         "unknown"]
     assert sum(n for _status, n in counts["tiles"]) == counts["total"] == 5
 
@@ -141,3 +141,9 @@ def test_a_delivery_with_no_dated_deadline_is_not_counted_as_on_time():
     assert (counts["delivered"], counts[aggregates.DELIVERED_NO_DEADLINE]) == (1, 1)
     assert ("delivered_no_deadline", 1) in counts["tiles"]
     assert sum(n for _status, n in counts["tiles"]) == counts["total"] == 2
+
+
+def test_every_status_has_its_place_among_the_tiles():
+    from initiatives.choices import KeyActionStatus
+
+    assert set(aggregates.TILE_ORDER) == set(KeyActionStatus)
