@@ -56,7 +56,7 @@ from initiatives.models import (
 from initiatives.models.register import citation_for
 
 from .common import CHANGE_REASON
-from .tabular import MAX_BYTES, ImportResult, TableError, _read_xlsx
+from .tabular import ImportResult, TableError, _read_xlsx, check_size
 
 DEFAULT_ACT = "32011L0093"
 FORMATS = ".json, .csv or .xlsx"
@@ -265,11 +265,7 @@ class RegisterResult(ImportResult):
 
 def read_records(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict]]]:
     """(headings, [(line, record)]) from a JSON, CSV (comma or semicolon, with or without BOM) or XLSX copy."""
-    if len(data) > MAX_BYTES:
-        raise TableError(_("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {
-            "size": len(data), "limit": MAX_BYTES})
-    if not data.strip():
-        raise TableError(_("The file is empty."))
+    check_size(data)
     name = filename.lower()
     if name.endswith(".json"):
         try:
@@ -445,6 +441,15 @@ class Reconciler:
         self.matched: dict[int, RegisterCase] = {}
         self.held: set[int] = set()  # candidates of an ambiguous case: not closed by this copy
 
+    def write(self, record, *, clean: bool = False) -> None:
+        """Save a record the copy gave or changed: audited with the import's reason and user, the copy cited."""
+        record._change_reason = CHANGE_REASON.get() or None
+        record._history_user = self.user
+        if clean:
+            record.full_clean()
+        record.save()
+        record.sources.add(self.source)
+
     # Evidence of one procedure, from its decisions and its listings in other copies.
     @staticmethod
     def decisions_of(procedure) -> list[Decision]:
@@ -497,11 +502,7 @@ class Reconciler:
         if len(exact) == 1:
             procedure = exact[0]
             procedure.infr_number = case.infr_number
-            procedure._change_reason = CHANGE_REASON.get() or None
-            procedure._history_user = self.user
-            procedure.full_clean()
-            procedure.save()
-            procedure.sources.add(self.source)
+            self.write(procedure, clean=True)
             result.updated += 1
             result.note("numbered", _("%(case)s: number recorded for the procedure whose first letter is of "
                                       "%(day)s.") % {"case": case.label(), "day": first_letter(procedure).display()})
@@ -533,11 +534,7 @@ class Reconciler:
                                           infr_number=case.infr_number, type=case.type, legal_act=self.act,
                                           confidence=Confidence.HIGH,
                                           note=_("Case title in the register: %(title)s") % {"title": case.title[:500]})
-        procedure._change_reason = CHANGE_REASON.get() or None
-        procedure._history_user = self.user
-        procedure.full_clean()
-        procedure.save()
-        procedure.sources.add(self.source)
+        self.write(procedure, clean=True)
         result.created += 1
         result.note("created", _("%(case)s: new procedure (%(type)s).") % {
             "case": case.label(), "type": ProcedureType(case.type).label})
@@ -557,10 +554,7 @@ class Reconciler:
                 if same.when.precision != Precision.DAY:
                     was = same.when.display()
                     same.when = PartialDate(item.day)
-                    same._change_reason = CHANGE_REASON.get() or None
-                    same._history_user = self.user
-                    same.save()
-                    same.sources.add(self.source)
+                    self.write(same)
                     result.updated += 1
                     result.note("narrowed", _("%(case)s: %(stage)s of %(was)s is of %(day)s.") % {
                         "case": case.label(), "stage": Stage(item.stage).label, "was": was, "day": _display(item.day)})
@@ -613,10 +607,7 @@ class Reconciler:
             decision = Decision(procedure=procedure, position=position, stage=stage, confidence=Confidence.HIGH,
                                 note=_("As the register words it: %(text)s") % {"text": item.text[:300]})
             decision.when = when
-            decision._change_reason = CHANGE_REASON.get() or None
-            decision._history_user = self.user
-            decision.save()
-            decision.sources.add(self.source)
+            self.write(decision)
             result.created += 1
             result.note("created", _("%(case)s: %(stage)s of %(day)s.") % {
                 "case": case.label(), "stage": Stage(stage).label, "day": when.display()})
@@ -682,10 +673,7 @@ class Reconciler:
             for message in errors:
                 self.result.error(0, "", f"{label}: {message}")
             return
-        decision._change_reason = CHANGE_REASON.get() or None
-        decision._history_user = self.user
-        decision.save()
-        decision.sources.add(self.source)
+        self.write(decision)
         self.result.created += 1
         self.result.note("closed", _("%(procedure)s: closed %(when)s.") % {"procedure": label, "when": when.display()})
 
@@ -695,10 +683,7 @@ class Reconciler:
             return
         was = closure.when.display() if closure.when else _("date unknown")
         closure.when = when
-        closure._change_reason = CHANGE_REASON.get() or None
-        closure._history_user = self.user
-        closure.save()
-        closure.sources.add(self.source)
+        self.write(closure)
         self.result.updated += 1
         self.result.note("narrowed", _("%(procedure)s: closure %(was)s is now %(when)s (%(reason)s).") % {
             "procedure": label, "was": was, "when": when.display(), "reason": reason})

@@ -110,14 +110,19 @@ class ImportResult:
         return text
 
 
-def read_table(data: bytes, filename: str, *, required: set[str], optional: set[str] = frozenset()
-               ) -> list[Row]:
-    """Read a CSV or XLSX file's bytes; check its columns; raise TableError with a readable reason."""
+def check_size(data: bytes) -> None:
+    """Refuse a file over the size limit, or empty, before anything reads it."""
     if len(data) > MAX_BYTES:
         raise TableError(_("The file is %(size)s bytes; the limit is %(limit)s bytes.") % {
             "size": len(data), "limit": MAX_BYTES})
     if not data.strip():
         raise TableError(_("The file is empty."))
+
+
+def read_table(data: bytes, filename: str, *, required: set[str], optional: set[str] = frozenset()
+               ) -> list[Row]:
+    """Read a CSV or XLSX file's bytes; check its columns; raise TableError with a readable reason."""
+    check_size(data)
     name = filename.lower()
     if name.endswith(".xls"):
         raise TableError(_("The file is in the old Excel format (.xls). Save it as .xlsx or as CSV UTF-8."))
