@@ -22,7 +22,7 @@ from initiatives.choices import (
     ProcedureState,
     Stage,
 )
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, Precision
 
 # The least favourable assessment first: a Member State's map colour is its worst assessed article.
 ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
@@ -121,6 +121,15 @@ def decision_frame(day: date | None = None, member_state_code: str | None = None
         "procedure_id", "procedure__member_state__code", "procedure__type", "procedure__infr_number", "position",
         "stage", "date", "date_precision", "date_latest")
     return _frame(rows, DECISION_COLUMNS)
+
+
+def finding_frame(day: date | None = None) -> pd.DataFrame:
+    """One row per published finding on articles made by `day`, with its Member State."""
+    from initiatives import state
+    from initiatives.models import ArticleFinding
+
+    rows = state.dated(ArticleFinding.objects.published(), day).order_by().values_list("member_state__code")
+    return _frame(rows, ["member_state"])
 
 
 def article_frame(articles=None) -> pd.DataFrame:
@@ -278,7 +287,8 @@ def worst_assessment(statuses) -> str | None:
 
 
 def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, decisions: pd.DataFrame,
-                         assessments: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+                         assessments: pd.DataFrame, reports: pd.DataFrame,
+                         findings: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per Member State: procedures recorded and open, the furthest stage reached, the latest
     decision, the least favourable assessment, and the number of articles reported and assessed.
 
@@ -287,11 +297,14 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     procedure_count = procedures["member_state"].value_counts().to_dict()
     open_count = open_procedures(procedures)["member_state"].value_counts().to_dict()
     furthest = {code: furthest_stage(group) for code, group in decisions.groupby("member_state")["stage"]}
-    dated = decisions[decisions["date"].notna()].sort_values(["date", "position"], kind="stable")
+    # the latest decision on a known day (or month ...): a closure known only between two days is none
+    dated = decisions[decisions["date"].notna() & (decisions["date_precision"] != Precision.BETWEEN)].sort_values(
+        ["date", "position"], kind="stable")
     latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
     worst = {code: worst_assessment(group) for code, group in assessments.groupby("member_state")["status"]}
     assessed = assessments["member_state"].value_counts().to_dict()
     reported = reports["member_state"].value_counts().to_dict()
+    found = findings["member_state"].value_counts().to_dict() if findings is not None else {}
     rows = []
     for protocol, ms in enumerate(member_states.itertuples(index=False), start=1):
         stage, status, last = furthest.get(ms.code), worst.get(ms.code), latest.get(ms.code)
@@ -314,9 +327,22 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
             "latest_stage": last.stage if last is not None else None,
             "worst_assessment": status,
             "articles_reported": int(reported.get(ms.code, 0)), "articles_assessed": int(assessed.get(ms.code, 0)),
+            "findings": int(found.get(ms.code, 0)),
             "stage_category": stage_category, "assessment_category": assessment_category,
         })
     return pd.DataFrame(rows)
+
+
+def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
+    """The mean over the bound Member States of what a country's factsheet shows: open procedures, findings,
+    articles reported, and days since the latest decision (of those with one)."""
+    bound = summary[summary["bound"]]
+    if not len(bound):
+        return {}
+    days = [(reference_day - value).days for value in bound["latest_date"] if not _missing(value)]
+    return {"open_procedures": float(bound["open_procedures"].mean()), "findings": float(bound["findings"].mean()),
+            "articles_reported": float(bound["articles_reported"].mean()),
+            "days_since_decision": sum(days) / len(days) if days else None, "member_states": len(bound)}
 
 
 def article_matrix(member_states: pd.DataFrame, articles: pd.DataFrame, reports: pd.DataFrame,

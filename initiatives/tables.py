@@ -219,6 +219,7 @@ class MemberStateTable(tables.Table):
     latest_date = tables.Column(_("Latest decision"), order_by=("latest_date", "protocol"))
     worst_assessment = tables.Column(_("Least favourable assessment"), order_by=("assessment_rank", "protocol"))
     articles_reported = tables.Column(_("Articles reported"))
+    findings = tables.Column(_("Findings on articles"))
 
     class Meta:
         template_name = TEMPLATE

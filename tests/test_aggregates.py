@@ -147,3 +147,19 @@ def test_every_status_has_its_place_among_the_tiles():
     from initiatives.choices import KeyActionStatus
 
     assert set(aggregates.TILE_ORDER) == set(KeyActionStatus)
+
+
+def test_eu_averages_are_over_the_bound_member_states_and_a_closure_between_two_days_is_no_latest_decision():
+    procedures = pd.DataFrame([(1, "DE", None, "non_conformity", "open", "letter_of_formal_notice",
+                                date(2019, 7, 25), "day", None, None)], columns=aggregates.PROCEDURE_COLUMNS)
+    frame = decisions((1, "DE", "letter_of_formal_notice", date(2019, 7, 25)))
+    closure = pd.DataFrame([(1, "DE", "non_conformity", None, 2, "closed", date(2023, 1, 11), "between",
+                             date(2024, 4, 24))], columns=aggregates.DECISION_COLUMNS)
+    empty = pd.DataFrame(columns=aggregates.STATUS_COLUMNS)
+    findings = pd.DataFrame([("DE",), ("DE",), ("CY",)], columns=["member_state"])
+    summary = aggregates.member_state_summary(member_states(), procedures, pd.concat([frame, closure]), empty, empty,
+                                              findings)
+    assert summary.set_index("code").loc["DE", "latest_date"] == date(2019, 7, 25)
+    averages = aggregates.eu_averages(summary, date(2019, 8, 4))
+    assert (averages["member_states"], averages["open_procedures"], averages["findings"]) == (2, 0.5, 1.5)
+    assert averages["days_since_decision"] == 10

@@ -225,9 +225,9 @@ QUERIES = {
     "/initiatives/1/": 6,
     # the statuses on the day are annotated in SQL: the same 6 queries as today
     "/timeline/": 6,
-    "/member-states/": 6,
+    "/member-states/": 7,
     # today's queries: the findings on articles made by then and their sources (2 more)
-    "/member-states/DE/": 18,
+    "/member-states/DE/": 24,
     # today's: the stages of the Directive's recast, the findings on articles made by then, their sources
     "/directive/": 9,
     "/infringements/": 5,

@@ -265,13 +265,16 @@ QUERIES = {
     # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
     # 5 key actions for the table (initiative joined), 6 count of the context commitments (shown one click away)
     ("timeline", ()): 6,
-    # 1 Member States, 2 procedures with_state(), 3 decisions, 4 assessments, 5 reports, 6 count of articles
-    ("member_state_list", ()): 6,
+    # 1 Member States, 2 procedures with their state, 3 decisions, 4 assessments, 5 reports, 6 findings on
+    # articles, 7 count of articles
+    ("member_state_list", ()): 7,
     # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
     # 6 assessments, 7 their sources, 8 procedures with_state() + legal act, 9 their sources, 10 their
     # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures,
-    # 15 the Directive (its transposition deadline), 16 its sources, 17 findings on articles, 18 their sources
-    ("member_state_detail", ("DE",)): 18,
+    # 15 the Directive (its transposition deadline), 16 its sources, 17 findings on articles, 18 their sources,
+    # 19-24 the EU averages beside the factsheet's figures: Member States, procedures, decisions, assessments,
+    # reports, findings
+    ("member_state_detail", ("DE",)): 24,
     # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments, 5 the Directive, 6 its sources,
     # 7 the stages of its recast, 8 findings on articles, 9 their sources
     ("directive_matrix", ()): 9,

@@ -130,3 +130,11 @@ def test_frances_factsheet_dates_its_latest_decision_to_the_letter_not_to_the_in
     html = client.get(reverse("initiatives:member_state_detail", args=["FR"])).content.decode()
     facts = html[:html.index("Infringement procedures</h2>")]
     assert "10 October 2019" in facts and "24 August 2020" not in facts
+
+
+def test_a_country_page_compares_its_factsheet_with_the_eu_average_and_the_list_ranks_by_findings(client):
+    # 20 open procedures in the 26 bound Member States (REGISTER); 29 findings (fixtures/data/article_findings.csv)
+    html = client.get(reverse("initiatives:member_state_detail", args=["DE"])).content.decode()
+    assert "(EU average: 0.8)" in html
+    ranked = client.get(reverse("initiatives:member_state_list") + "?sort=-findings").content.decode()
+    assert "Findings on articles" in ranked

@@ -435,7 +435,7 @@ class MemberStateListView(AsOfMixin, TemplateView):
         member_states = aggregates.member_state_frame()
         summary = aggregates.member_state_summary(
             member_states, aggregates.procedure_frame(day), aggregates.decision_frame(day),
-            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day))
+            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
         articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
         rows = aggregates.records(summary)
         for row in rows:
@@ -525,6 +525,10 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
         context["factsheet"] = factsheet(procedures, context["findings"], reported=context["reported"],
                                          obliging=context["obliging"], reference_day=now)
+        everyone = aggregates.member_state_summary(  # the EU average beside each figure: 6 queries, constant
+            aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
+            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+        context["eu"] = aggregates.eu_averages(everyone, now)
         return context
 
 
