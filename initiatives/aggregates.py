@@ -342,7 +342,7 @@ def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
     days = [(reference_day - value).days for value in bound["latest_date"] if not _missing(value)]
     return {"open_procedures": float(bound["open_procedures"].mean()), "findings": float(bound["findings"].mean()),
             "articles_reported": float(bound["articles_reported"].mean()),
-            "days_since_decision": sum(days) / len(days) if days else None, "member_states": len(bound)}
+            "days_since_decision": round(sum(days) / len(days)) if days else None, "member_states": len(bound)}
 
 
 def article_matrix(member_states: pd.DataFrame, articles: pd.DataFrame, reports: pd.DataFrame,

@@ -13,13 +13,16 @@ from initiatives import state
 from initiatives.models import ArticleFinding, Source
 
 
-def findings_on(day: date | None, member_state=None) -> list[ArticleFinding]:
-    """The published findings that had been made by `day` (None: all), of one Member State or all; newest
-    first. Two queries (the findings with their Member State, their sources)."""
+def findings_on(day: date | None, member_state=None, articles=None) -> list[ArticleFinding]:
+    """The published findings that had been made by `day` (None: all), of one Member State or all, about one or
+    more of `articles` (a queryset; None: any); newest first. Two queries (the findings with their Member State,
+    their sources)."""
     findings = state.dated(ArticleFinding.objects.published(), day).select_related("member_state").prefetch_related(
         Prefetch("sources", queryset=Source.objects.order_by("citation"), to_attr="source_list"))
     if member_state is not None:
         findings = findings.filter(member_state=member_state)
+    if articles is not None:
+        findings = findings.filter(articles__in=articles).distinct()
     return list(findings.order_by("-date", "member_state__protocol_order", "article_reference"))
 
 

@@ -602,7 +602,8 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
                                                                      aggregates.NOT_BOUND]).all(),
             successors=successor_states(aggregates.DIRECTIVE_CELEX, self.as_of.day),
-            findings=findings_on(self.as_of.day),
+            # the findings on the articles shown: a group chosen above narrows them too
+            findings=findings_on(self.as_of.day, articles=chosen if filterset.is_bound else None),
             **directive_with_deadline(self.as_of.reference_day), **kwargs)
 
 
