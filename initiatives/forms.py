@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.choices import NotificationStatus, Stage
+from initiatives.choices import KeyActionStatus, NotificationStatus, Stage
 from initiatives.dates import DateParseError, PartialDate, Precision
 from initiatives.models import (
     Assessment,
@@ -242,6 +242,10 @@ class KeyActionForm(PlainTextFormMixin, VerifiedTodayFormMixin, PreciseDateFormM
 
             derived = derived_status_of(self.instance)
             self.instance.status_set_by_staff = derived is not None and derived[0] != cleaned.get("status")
+            delivered = cleaned.get("status") in (KeyActionStatus.DELIVERED, KeyActionStatus.DELIVERED_LATE)
+            if derived is None and delivered and not (cleaned.get("status_source") or "").strip():
+                self.add_error("status_source", _("A delivered status needs the source that gives the delivery: a "
+                                                  "link or a document reference."))
         return cleaned
 
 

@@ -56,6 +56,7 @@ def refused(client, url, model, message, **changes):
     ({"forecast": "next spring"}, "is not a date"),
     ({"status": "delivered", "date": "2099-01"}, "in the future"),
     ({"status": "in_progress", "date": "2022-10"}, "has no delivery date"),
+    ({"status": "delivered", "date": "2022-10"}, "needs the source that gives the delivery"),  # issue 13
     ({"status": "finished"}, "Select a valid choice"),
     ({"narrative": "x" * 4001}, "at most 4000 characters"),
     ({"reason": "r" * 101}, "at most 100 characters"),
