@@ -134,7 +134,7 @@ def test_a_control_character_already_stored_does_not_break_the_feeds(client, url
     action = KeyAction.objects.select_related("initiative").order_by("initiative__number", "code").first()
     KeyAction.objects.filter(pk=action.pk).update(narrative="before")
     action.refresh_from_db()
-    action.narrative = "Delivered\x0b late\x00 in\x1f May"
+    action.narrative = "Delivered\x0b late in\x1f May"  # (PostgreSQL stores no NUL at all: not part of the test)
     action.save()
     _feed, entries = parse_atom(client.get(url.format(n=action.initiative.number)))
     summaries = " ".join(entry.findtext(f"{ATOM}summary") or "" for entry in entries)
