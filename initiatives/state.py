@@ -220,11 +220,6 @@ class Evidence:
     when: PartialDate
     stage: str | None = None  # None: a listing in the register
 
-    @property
-    def day(self) -> date:
-        """The last day the evidence covers (a month's last day for a decision known to the month)."""
-        return self.when.end
-
     def describe(self) -> str:
         if self.stage is None:
             return _g("listed in the Commission's register on %(day)s") % {"day": self.when.display()}

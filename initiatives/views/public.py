@@ -515,7 +515,6 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         for procedure in procedures:
             procedure.state_label = ProcedureState(procedure.state).label
             procedure.state_line = state.describe_state(procedure)
-            procedure.closure_when = state.closure_when(procedure)
             procedure.time_open = duration(procedure.first_date, state.time_open_end(procedure, now))
             procedure.name = procedure_name(procedure)
         measures = NationalMeasure.objects.filter(member_state=member_state)
