@@ -29,8 +29,10 @@ demo: migrate
 run: data demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite on every core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .
