@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate data demo lint check serve fuzz-api bench loadtest wrk clean
+.PHONY: run test install messages migrate data demo lint check serve fuzz-api bench loadtest wrk clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -15,7 +15,13 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are built, never committed; GNU gettext's msgfmt
+# compiles them (Debian's package gettext). Only catalogues changed since their last build are compiled.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles --ignore=bench-results -v0
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
+
+from strategy_tracker import languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -163,9 +164,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# English, and every language whose catalogue under locale/ is at least 95% translated, each named in itself
+# (strategy_tracker/languages.py; `manage.py translation_coverage` prints the coverage).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = languages.offered_languages(LOCALE_PATHS)
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
