@@ -1,20 +1,26 @@
-"""The site navigation, for base.html: public sections, and the workspace of a logged-in role."""
+"""For base.html: the site navigation (public sections, and the workspace of a logged-in role) and the languages."""
 
 import re
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from initiatives.language import page_in
 
 AS_OF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 PUBLIC_SECTIONS = [
-    ("/", _("Overview")),
-    ("/initiatives/", _("Initiatives")),
-    ("/timeline/", _("Timeline")),
-    ("/member-states/", _("Member States")),
-    ("/directive/", _("Directive")),
-    ("/legislation/", _("Legislation")),
-    ("/infringements/", _("Infringements")),
-    ("/about/", _("About")),
+    ("initiatives:overview", _("Overview")),
+    ("initiatives:initiative_list", _("Initiatives")),
+    ("initiatives:timeline", _("Timeline")),
+    ("initiatives:member_state_list", _("Member States")),
+    ("initiatives:directive_matrix", _("Directive")),
+    ("initiatives:legislation_list", _("Legislation")),
+    ("initiatives:infringement_list", _("Infringements")),
+    ("initiatives:about", _("About")),
 ]
 
 
@@ -23,18 +29,41 @@ def navigation(request):
 
     path = request.path
     items = []
-    sections = list(PUBLIC_SECTIONS)
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        if is_staff_member(user):
-            sections.append(("/staff/", _("Staff workspace")))
-        if hasattr(user, "liaison"):
-            sections.append(("/liaison/", _("My Member State")))
+    home = reverse("initiatives:overview")  # "/" in English, "/fr/" in French
     # A reader looking at a past date stays on it from page to page (the public pages read `?as_of=`).
     as_of = request.GET.get("as_of", "") if hasattr(request, "GET") else ""
     keep = f"?as_of={as_of}" if AS_OF_RE.match(as_of) else ""
-    for href, label in sections:
-        current = path == href if href == "/" else path.startswith(href)
-        public = (href, label) in PUBLIC_SECTIONS
-        items.append({"href": href + keep if public else href, "label": label, "current": current})
+    sections = [(reverse(name), label, keep) for name, label in PUBLIC_SECTIONS]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if is_staff_member(user):
+            sections.append((reverse("initiatives:staff_home"), _("Staff workspace"), ""))
+        if hasattr(user, "liaison"):
+            sections.append((reverse("initiatives:liaison_home"), _("My Member State"), ""))
+    for href, label, query in sections:
+        current = path == href if href == home else path.startswith(href)
+        items.append({"href": href + query, "label": label, "current": current})
     return {"nav_items": items}
+
+
+def languages(request):
+    """The language switcher (each language named in itself, a link that remembers the choice) and the page's
+    addresses in every language (<link rel="alternate" hreflang>), for a page that has them."""
+    current = get_language()
+    full_path = request.get_full_path()
+    switcher, alternates = [], []
+    for code, name in settings.LANGUAGES:
+        url = page_in(full_path, code)
+        try:
+            choose = reverse("initiatives:choose_language", args=[code])
+        except NoReverseMatch:
+            continue
+        switcher.append({"code": code, "name": name, "current": code == current,
+                         "href": f"{choose}?{urlencode({'next': url})}"})
+        alternates.append({"code": code, "href": request.build_absolute_uri(url)})
+    has_alternates = len({item["href"] for item in alternates}) > 1  # the API and the files have one address
+    if has_alternates:
+        default = next(item["href"] for item in alternates if item["code"] == settings.LANGUAGE_CODE)
+        alternates.append({"code": "x-default", "href": default})
+    return {"language_switcher": switcher if len(switcher) > 1 else [],
+            "language_alternates": alternates if has_alternates else []}

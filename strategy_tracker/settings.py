@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "initiatives.language.RememberedLanguageMiddleware",  # after the language is known, before any page
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "initiatives.context_processors.navigation",
+                "initiatives.context_processors.languages",
             ],
         },
     },
@@ -145,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "initiatives:after_login"  # staff to /staff/, a liaison to /liaison/
-LOGOUT_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "initiatives:overview"  # in the language of the page logged out from
 
 # How many proxies in front of the app append to X-Forwarded-For (0: none, the header is ignored). The client
 # address of the API rate limit and the login lockout is read through them only (initiatives/client.py).
