@@ -46,6 +46,7 @@ lint: install
 check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_catalogues  # after install compiled them: extracted and complete
 
 # Production mode: DEBUG off (SECRET_KEY and ALLOWED_HOSTS required), hashed and compressed static files,
 # migrations, then gunicorn (gunicorn.conf.py) on $(HOST):$(PORT). DATABASE_URL, REDIS_URL as in README.

@@ -206,3 +206,52 @@ def test_failed_logins_under_a_prefix_count_toward_the_same_lockout(client, offe
         client.post(path, {"username": "staff", "password": "wrong"})
     locked = client.post("/de/accounts/login/", {"username": "staff", "password": settings.DEMO_PASSWORD})
     assert locked.status_code == 429
+
+
+# --- CI's check of the catalogues --------------------------------------------------------------------------
+
+def small_project(root: Path, marked: list[str], catalogue: dict[str, str], fuzzy: tuple = ()) -> Path:
+    """A project with one module marking `marked`, and French and German catalogues holding `catalogue`."""
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "strings.py").write_text("from django.utils.translation import gettext as _\n"
+                                             + "".join(f"_({text!r})\n" for text in marked))
+    for code in ("fr", "de"):
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": code}
+        for msgid, msgstr in catalogue.items():
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=["fuzzy"] if msgid in fuzzy else []))
+        (root / "locale" / code / "LC_MESSAGES").mkdir(parents=True)
+        po.save(str(root / "locale" / code / "LC_MESSAGES" / "django.po"))
+    return root
+
+
+def check_catalogues(root: Path, capsys) -> tuple[bool, str]:
+    from django.core.management.base import CommandError
+
+    with override_settings(BASE_DIR=root, LOCALE_PATHS=[root / "locale"]):
+        try:
+            call_command("check_catalogues")
+            passed = True
+        except CommandError:
+            passed = False
+    captured = capsys.readouterr()
+    return passed, captured.out + captured.err
+
+
+def test_the_catalogue_check_passes_when_every_marked_string_is_translated(tmp_path, capsys):
+    small_project(tmp_path, ["Open", "Closed"], {"Open": "Ouvert", "Closed": "Clos"})
+    assert check_catalogues(tmp_path, capsys) == (True, "2 catalogues match the marked strings (2 entries); "
+                                                        "fr, de complete.\n")
+
+
+def test_the_catalogue_check_fails_on_a_string_marked_but_not_extracted(tmp_path, capsys):
+    small_project(tmp_path, ["Open", "Closed", "Withdrawn"], {"Open": "Ouvert", "Closed": "Clos"})
+    passed, out = check_catalogues(tmp_path, capsys)
+    assert not passed and "fr: 1 marked but not in the catalogue" in out and "'Withdrawn'" in out
+
+
+def test_the_catalogue_check_fails_on_an_untranslated_or_fuzzy_entry_and_names_it(tmp_path, capsys):
+    small_project(tmp_path, ["Open", "Closed"], {"Open": "", "Closed": "Clos"}, fuzzy=("Closed",))
+    passed, out = check_catalogues(tmp_path, capsys)
+    assert not passed and "fr: 1 untranslated and 1 fuzzy entries" in out
+    assert "    'Open'" in out and "    fuzzy 'Closed'" in out
