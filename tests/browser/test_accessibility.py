@@ -8,7 +8,7 @@ a page that resolves but does not answer 200 fails.
 import pytest
 from django.urls import Resolver404, resolve
 
-from .conftest import axe_violations, describe_violations
+from .conftest import LANGUAGE_PREFIXES, axe_violations, describe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,17 +55,20 @@ def assert_no_violations(page, path, width):
     assert violations == [], f"{path} at {width}px:\n{describe_violations(violations)}"
 
 
+@pytest.mark.parametrize("prefix", LANGUAGE_PREFIXES)
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_a_public_page_has_no_wcag_21_aa_violation_on_desktop_or_phone(page, path):
-    open_html_page(page, existing(path))
+def test_a_public_page_has_no_wcag_21_aa_violation_on_desktop_or_phone(page, path, prefix):
+    path = prefix + existing(path)
+    open_html_page(page, path)
     assert_no_violations(page, path, DESKTOP["width"])
     page.set_viewport_size(PHONE)
     assert_no_violations(page, path, PHONE["width"])
 
 
+@pytest.mark.parametrize("prefix", LANGUAGE_PREFIXES)
 @pytest.mark.parametrize("username", WORKSPACES)
-def test_a_workspace_has_no_wcag_21_aa_violation(page, log_in, accounts, username):
-    paths = [path for path in WORKSPACES[username] if resolves(path)]
+def test_a_workspace_has_no_wcag_21_aa_violation(page, log_in, accounts, username, prefix):
+    paths = [prefix + path for path in WORKSPACES[username] if resolves(path)]
     if not paths:
         pytest.skip(f"the pages of {username}'s workspace do not exist yet (404: their issue has not landed)")
     log_in(username)

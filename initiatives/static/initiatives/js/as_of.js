@@ -5,7 +5,8 @@
   var bar = document.querySelector("[data-as-of]");
   if (!bar) { return; }
   var day = bar.getAttribute("data-as-of");
-  var publicPage = /^\/(?:$|(?:initiatives|timeline|member-states|directive|infringements|about)\/)/;
+  // after the language prefix of a page in another language than English (/fr/, /de/, /pt-br/)
+  var publicPage = /^\/(?:[a-z]{2}(?:-[a-z]{2,4})?\/)?(?:$|(?:initiatives|timeline|member-states|directive|infringements|about)\/)/;
   document.querySelectorAll("main a[href^='/']").forEach(function (link) {
     if (link.closest(".as-of")) { return; }  // "Back to today" and the year steps name their own day
     var url = new URL(link.getAttribute("href"), window.location.origin);
