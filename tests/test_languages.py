@@ -125,6 +125,16 @@ def test_a_reader_who_chose_french_is_sent_to_french_pages_until_they_choose_eng
     assert client.get("/infringements/").status_code == 200
 
 
+def test_an_english_address_of_a_page_varies_on_the_cookie_and_a_prefixed_one_does_not_need_to(client, offered):
+    assert "Cookie" in client.get("/about/")["Vary"]  # a reader who chose French is redirected from it
+    assert "Accept-Language" not in client.get("/fr/about/").get("Vary", "")
+
+
+def test_the_admin_answers_under_a_prefix_in_its_language(client, offered):
+    response = client.get("/fr/admin/login/")
+    assert response.status_code == 200 and '<html lang="fr"' in response.content.decode()
+
+
 def test_choosing_german_from_a_french_page_opens_the_german_page(client, offered):
     assert client.get("/language/de/?next=/fr/initiatives/2/")["Location"] == "/de/initiatives/2/"
 
