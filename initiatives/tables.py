@@ -197,7 +197,7 @@ class ProcedureTable(tables.Table):
 
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
-        return date_format(value, "j F Y") if value else _g("not yet verified by staff")
+        return date_format(value) if value else _g("not yet verified by staff")
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
     order_infr_number = unknown_last("infr_number")

@@ -168,6 +168,8 @@ LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# English dates as "27 January 2014"; French and German use Django's own formats.
+FORMAT_MODULE_PATH = ["strategy_tracker.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
