@@ -209,7 +209,7 @@ def _procedure_extra(query: str) -> Q | None:
 def _procedure_title(procedure) -> str:
     from initiatives.views.public import procedure_name
 
-    return f"{procedure.member_state.name}: {procedure_name(procedure)}"
+    return f"{procedure.member_state.display_name}: {procedure_name(procedure)}"
 
 
 KINDS: list[Kind] = [

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from initiatives import state as state_engine
 from initiatives.choices import ProcedureState, Stage
+from initiatives.member_state_names import member_state_name
 from initiatives.templatetags.tracker import precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
@@ -170,7 +171,7 @@ class ProcedureTable(tables.Table):
         self.today = today
 
     def render_member_state(self, record, value):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), member_state_name(value))
 
     def render_type(self, record):
         return record.get_type_display()
@@ -226,7 +227,7 @@ class MemberStateTable(tables.Table):
         attrs = {"class": "data-table"}
         empty_text = _("No Member State.")
 
-    def render_name(self, record, value):
+    def render_name(self, record, value):  # value: the name in the reader's language (member_state_frame)
         return format_html('<a href="{}">{}</a>', reverse("initiatives:member_state_detail", args=[record["code"]]),
                            value)
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import trans_real
 
 from initiatives.dates import DateParseError, PartialDate
@@ -77,3 +78,74 @@ def test_the_reason_a_date_is_refused_is_in_the_readers_language(catalogue, text
     with translation.override("fr"), pytest.raises(DateParseError) as error:
         PartialDate.parse(text)
     assert str(error.value) == expected
+
+
+PROTOCOL_ORDER = "BE BG CZ DK DE EE IE EL ES FR HR IT CY LV LT LU HU MT NL AT PL PT RO SI SK FI SE".split()
+GERMAN_NAMES = {  # Interinstitutional Style Guide 7.1.2, table A, German edition
+    "Belgium": "Belgien", "Bulgaria": "Bulgarien", "Czechia": "Tschechien", "Denmark": "Dänemark",
+    "Germany": "Deutschland", "Estonia": "Estland", "Ireland": "Irland", "Greece": "Griechenland",
+    "Spain": "Spanien", "France": "Frankreich", "Croatia": "Kroatien", "Italy": "Italien", "Cyprus": "Zypern",
+    "Latvia": "Lettland", "Lithuania": "Litauen", "Luxembourg": "Luxemburg", "Hungary": "Ungarn",
+    "Malta": "Malta", "Netherlands": "Niederlande", "Austria": "Österreich", "Poland": "Polen",
+    "Portugal": "Portugal", "Romania": "Rumänien", "Slovenia": "Slowenien", "Slovakia": "Slowakei",
+    "Finland": "Finnland", "Sweden": "Schweden"}
+
+
+def test_every_stored_member_state_name_is_a_message_translators_see(db):
+    from initiatives.member_state_names import SHORT_NAMES
+    from initiatives.models import MemberState
+
+    assert set(MemberState.objects.values_list("name", flat=True)) == set(SHORT_NAMES)
+
+
+def test_a_member_state_is_named_in_the_readers_language(db, catalogue):
+    from initiatives.models import MemberState
+
+    catalogue("fr", {("Member State short name", "Germany"): "Allemagne"})
+    germany = MemberState.objects.get(code="DE")
+    with translation.override("fr"):
+        assert (str(germany), germany.display_name) == ("Allemagne", "Allemagne")
+    assert str(germany) == "Germany"
+
+
+def test_member_states_keep_the_protocol_order_with_names_in_the_readers_language(db, catalogue):
+    """The Style Guide (7.1.2) lists Member States in protocol order in every language, even where a table
+    writes their names in the language of the publication: Tschechien before Dänemark, Österreich after
+    Niederlande, not alphabetical."""
+    from initiatives import aggregates
+
+    catalogue("de", {("Member State short name", english): german for english, german in GERMAN_NAMES.items()})
+    with translation.override("de"):
+        frame = aggregates.member_state_frame()
+    assert list(frame["code"]) == PROTOCOL_ORDER
+    assert list(frame["name"])[:5] == ["Belgien", "Bulgarien", "Tschechien", "Dänemark", "Deutschland"]
+    assert list(frame["name"]) != sorted(frame["name"])
+
+
+def test_the_overview_lists_member_states_with_open_procedures_in_protocol_order(client, db):
+    context = client.get("/").context
+    codes = [code for code, _name in context["open_member_states"]]
+    assert len(codes) > 1
+    assert codes == sorted(codes, key=PROTOCOL_ORDER.index)
+
+
+def test_the_facts_own_english_text_is_marked_as_english(client, db):
+    """Event descriptions, the strategy's words, titles and sources exist only in English: a French or German
+    page shows them as they are, marked lang="en" (so a screen reader does not read them in French)."""
+    from initiatives.models import KeyAction, KeyActionEvent
+
+    action = KeyAction.objects.filter(initiative__number=2).exclude(statement="").first()
+    event = KeyActionEvent.objects.filter(key_action__initiative__number=2).first()
+    html = client.get("/initiatives/2/").content.decode()
+    assert f'<span lang="en">{escape(action.statement)}</span>' in html
+    assert f'<span lang="en">{escape(action.short_title)}</span>' in html
+    assert f'<span lang="en">{escape(event.description)}</span>' in html
+    assert f'<span lang="en">{escape(action.initiative.title)}</span>' in html
+    assert "<title>" in html and '<span lang="en">' not in html.split("<title>")[1].split("</title>")[0]
+
+
+def test_the_marker_is_left_out_where_there_is_no_text():
+    from initiatives.templatetags.tracker import in_english
+
+    assert in_english("") == "" and in_english(None) is None
+    assert in_english("<b>") == '<span lang="en">&lt;b&gt;</span>'

@@ -44,6 +44,7 @@ from initiatives.choices import (
 )
 from initiatives.dates import PartialDate
 from initiatives.filters import KEY_ACTION, ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
+from initiatives.member_state_names import member_state_name
 from initiatives.models import (
     Article,
     Assessment,
@@ -161,8 +162,9 @@ def latest_changes(limit: int = 8):
                                  "date", "date_precision", "date_latest", "procedure__member_state__code",
                                  "procedure__member_state__name"),
          (_("infringement decision"), _("infringement decisions")),
-         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {"ms": r["procedure__member_state__name"] or "",
-                                                           "stage": Stage(r["stage"]).label, "when": when(r)},
+         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {
+             "ms": member_state_name(r["procedure__member_state__name"] or ""),
+             "stage": Stage(r["stage"]).label, "when": when(r)},
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
                     if r["procedure__member_state__code"] else None)),
         (Initiative.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
@@ -235,7 +237,7 @@ class OverviewView(AsOfMixin, TemplateView):
         headline = aggregates.headline_counts(actions)
         headline_tiles = [(status, n, headline_label(status, n)) for status, n in headline["tiles"]]
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
-        open_codes = sorted(set(open_["member_state"]))
+        open_codes = set(open_["member_state"])
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
         progress = Chart(
             "chart-progress", _g("Progress by initiative"),
@@ -264,7 +266,8 @@ class OverviewView(AsOfMixin, TemplateView):
             bound=int(member_states["bound"].sum()), member_state_count=len(member_states),
             not_bound=[name for name, bound in zip(member_states["name"], member_states["bound"], strict=True)
                        if not bound],
-            open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
+            open_procedures=len(open_), open_member_states=[(code, name) for code, name in names.items()
+                                                           if code in open_codes],  # protocol order
             procedure_count=len(procedures), letters=aggregates.records(letters),
             procedure_basis=state.basis(day).describe(),
             unknown_procedures=int((procedures["state"] == ProcedureState.UNKNOWN).sum()),
