@@ -149,3 +149,18 @@ def test_the_marker_is_left_out_where_there_is_no_text():
 
     assert in_english("") == "" and in_english(None) is None
     assert in_english("<b>") == '<span lang="en">&lt;b&gt;</span>'
+
+
+def test_terms_of_different_vocabularies_are_separate_messages(catalogue):
+    """"unknown" as a key action's status and as a procedure's state, "closed" as a state and "closure" as a
+    stage: each vocabulary has its own context, so a translator can give each its own word (and gender)."""
+    from initiatives.choices import KeyActionStatus, ProcedureState, ProcedureType, Stage
+
+    catalogue("fr", {("key action status", "unknown"): "inconnu",
+                     ("infringement procedure state", "unknown"): "inconnue",
+                     ("infringement stage", "letter of formal notice"): "lettre de mise en demeure",
+                     ("infringement procedure type", "non-conformity"): "non-conformité"})
+    with translation.override("fr"):
+        assert (str(KeyActionStatus.UNKNOWN.label), str(ProcedureState.UNKNOWN.label)) == ("inconnu", "inconnue")
+        assert str(Stage.LETTER_OF_FORMAL_NOTICE.label) == "lettre de mise en demeure"
+        assert str(ProcedureType.NON_CONFORMITY.label) == "non-conformité"
