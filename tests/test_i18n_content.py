@@ -5,7 +5,9 @@ No catalogue is shipped yet, so a test that needs a translation adds a few entri
 catalogue in memory (`catalogue`): a string that does not go through gettext, or goes through it under
 another msgid, keeps its English and the test fails. Month names and date formats are Django's own."""
 
+import ast
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -164,3 +166,74 @@ def test_terms_of_different_vocabularies_are_separate_messages(catalogue):
         assert (str(KeyActionStatus.UNKNOWN.label), str(ProcedureState.UNKNOWN.label)) == ("inconnu", "inconnue")
         assert str(Stage.LETTER_OF_FORMAL_NOTICE.label) == "lettre de mise en demeure"
         assert str(ProcedureType.NON_CONFORMITY.label) == "non-conformité"
+
+
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+LAZY = {"gettext_lazy", "ngettext_lazy", "pgettext_lazy", "npgettext_lazy"}
+
+
+def import_time_translations(source: str) -> list[str]:
+    """The calls that translate a string when the module is imported (module level, class bodies, default
+    arguments, decorators): an eager gettext there, or a lazy one forced into a str by %, .format(), str() or
+    an f-string. Either freezes the string in the language active at start-up (English) for every reader."""
+    tree = ast.parse(source)
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            aliases.update({a.asname or a.name: a.name for a in node.names})
+
+    def call_of(node, kinds):
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and aliases.get(node.func.id) in kinds)
+
+    found = []
+
+    def visit(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                for part in [*child.args.defaults, *child.args.kw_defaults, *getattr(child, "decorator_list", [])]:
+                    if part is not None:
+                        visit(ast.Module(body=[ast.Expr(part)], type_ignores=[]))
+                continue  # the body runs at request time
+            forced = (
+                (isinstance(child, ast.BinOp) and isinstance(child.op, ast.Mod) and call_of(child.left, LAZY))
+                or (isinstance(child, ast.JoinedStr) and any(
+                    isinstance(v, ast.FormattedValue) and call_of(v.value, LAZY) for v in child.values))
+                or (isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "str"
+                    and child.args and call_of(child.args[0], LAZY))
+                or (isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute)
+                    and child.func.attr == "format" and call_of(child.func.value, LAZY)))
+            if call_of(child, EAGER) or forced:
+                found.append(f"line {child.lineno}: {ast.unparse(child)[:80]}")
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+@pytest.mark.parametrize("source", [
+    "from django.utils.translation import gettext as _\nLABEL = _('Member State')",
+    "from django.utils.translation import gettext as _\nclass Form:\n    label = _('Member State')",
+    "from django.utils.translation import gettext_lazy as _\nTITLE = _('%(n)s items') % {'n': 2}",
+    "from django.utils.translation import gettext_lazy as _\nTITLE = f\"{_('Overview')} · tracker\"",
+    "from django.utils.translation import gettext\ndef f(label=gettext('x')):\n    pass",
+])
+def test_the_import_time_check_finds_a_string_frozen_at_start_up(source):
+    assert import_time_translations(source)
+
+
+def test_eager_gettext_in_a_function_runs_at_request_time_and_is_fine():
+    assert not import_time_translations(
+        "from django.utils.translation import gettext as _\ndef view():\n    return _('Overview')")
+
+
+def test_no_module_translates_a_string_when_it_is_imported():
+    """Labels, choices, verbose names and module constants must be lazy: read once at import, in English,
+    they would stay English for a French or German reader."""
+    root = Path(__file__).resolve().parent.parent
+    problems = {
+        str(path.relative_to(root)): found
+        for folder in ("initiatives", "strategy_tracker")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "migrations" not in path.parts and (found := import_time_translations(path.read_text()))}
+    assert problems == {}
