@@ -242,7 +242,8 @@ class OverviewView(AsOfMixin, TemplateView):
         progress = Chart(
             "chart-progress", _g("Progress by initiative"),
             _g("Each bar is one initiative; its segments count the key actions in each status."),
-            charts.figure_data(charts.status_by_initiative_bar(by_initiative, initiative_label=_g("Initiative"))))
+            charts.figure_data(charts.status_by_initiative_bar(
+                by_initiative, initiative_label=_g("Initiative %(number)s"))))
         compact, compact_rows = None, []
         if strategy is not None:
             rows = aggregates.timeline_rows(aggregates.key_actions_only(actions), now)
@@ -293,7 +294,7 @@ def headline_label(status: str, n: int) -> str:
 def timeline_chart(rows, events, strategy, now, *, past=False):
     return charts.timeline(
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
-        labels={"deadline": _g("end of the deadline's period"), "delivered": _g("delivered"),
+        labels={"deadline": _g("end of the deadline's period"),
                 "events": _g("dated event"), "no_date": _g("no delivery date"),
                 "today": PartialDate(now).display() if past else _g("today"),
                 "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
@@ -512,8 +513,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             chart = Chart(
                 "chart-procedures", _g("Decisions over time"),
                 _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
-                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names,
-                                                             date_label=_g("dated"))))
+                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names)))
         now = self.as_of.reference_day
         for procedure in procedures:
             procedure.state_label = ProcedureState(procedure.state).label
