@@ -237,3 +237,18 @@ def test_no_module_translates_a_string_when_it_is_imported():
         for path in sorted((root / folder).rglob("*.py"))
         if "migrations" not in path.parts and (found := import_time_translations(path.read_text()))}
     assert problems == {}
+
+
+def test_a_register_copy_with_one_case_about_the_directive_says_is(client, db):
+    from initiatives.models import RegisterCopy
+    from tests.factories import RegisterCopyFactory
+
+    RegisterCopy.objects.all().delete()
+    RegisterCopyFactory(taken_on=date(2031, 6, 22), cases=12, cases_about_act=1)
+    html = client.get("/about/").content.decode()
+    assert "Copy of 22 June 2031: 1 of its 12 cases is about the Directive." in html
+
+
+def test_the_overview_counts_bound_member_states_in_one_sentence(client, db):
+    html = client.get("/").content.decode()
+    assert '<span class="figure">26</span> of 27 Member States bound by Directive 2011/93/EU' in html
