@@ -196,9 +196,11 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
         before = previous.get((model, row.history_id))
         if row.history_id not in kept.get(model, ()):
             continue
-        verb = _("Added") if row.history_type == "+" else _("Changed")
+        # Translators: a feed entry's title; %(what)s names the record ("Initiative 2: ...").
+        title = (_("Added: %(what)s") if row.history_type == "+" else _("Changed: %(what)s")) % {
+            "what": tracked.title(row)}
         result.append(Entry(
-            title=strip_control_characters(f"{verb}: {tracked.title(row)}"),
+            title=strip_control_characters(title),
             link=tracked.link(row),
             when=row.history_date,
             summary=_what_changed(tracked, row, before),

@@ -252,3 +252,13 @@ def test_a_register_copy_with_one_case_about_the_directive_says_is(client, db):
 def test_the_overview_counts_bound_member_states_in_one_sentence(client, db):
     html = client.get("/").content.decode()
     assert '<span class="figure">26</span> of 27 Member States bound by Directive 2011/93/EU' in html
+
+
+def test_a_feed_entrys_title_is_one_message(db, catalogue):
+    """"Changed" and the record's title were glued with an f-string; French wants a space before the colon."""
+    from initiatives.feeds import entries
+
+    catalogue("fr", {"Added: %(what)s": "Ajouté : %(what)s", "Changed: %(what)s": "Modifié : %(what)s"})
+    with translation.override("fr"):
+        titles = [entry.title for entry in entries()]
+    assert titles and all(title.startswith(("Ajouté : ", "Modifié : ")) for title in titles)
