@@ -262,3 +262,23 @@ def test_a_feed_entrys_title_is_one_message(db, catalogue):
     with translation.override("fr"):
         titles = [entry.title for entry in entries()]
     assert titles and all(title.startswith(("Ajouté : ", "Modifié : ")) for title in titles)
+
+
+def test_a_duration_of_years_and_months_is_one_message(catalogue):
+    from initiatives.tables import duration
+
+    catalogue("fr", {"%(years)s %(months)s": "%(years)s et %(months)s",  # French has 3 plural forms in Django
+                     **{("%(n)d year", i): "%(n)d ans" for i in (1, 2)},
+                     **{("%(n)d month", i): "%(n)d mois" for i in (1, 2)}})
+    assert duration(date(2020, 1, 1), date(2024, 3, 1)) == "4 years 2 months"
+    assert duration(date(2020, 1, 1), date(2024, 1, 1)) == "4 years"
+    with translation.override("fr"):
+        assert duration(date(2020, 1, 1), date(2024, 3, 1)) == "4 ans et 2 mois"
+
+
+def test_a_key_actions_title_in_the_timeline_table_is_marked_as_english(client, db):
+    from initiatives.models import KeyAction
+
+    action = KeyAction.objects.order_by("initiative__number", "code").first()
+    html = client.get("/timeline/").content.decode()
+    assert f'{action.get_absolute_url()}"><span lang="en">{escape(action.short_title)}</span></a>' in html
