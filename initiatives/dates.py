@@ -17,16 +17,16 @@ from datetime import date
 
 from django.db import models
 from django.utils import formats
-from django.utils.translation import gettext, pgettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 
 class Precision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    QUARTER = "quarter", _("quarter")
-    YEAR = "year", _("year")
-    BETWEEN = "between", _("between two days")
+    # Translators: how precisely a date is known (a choice in forms): to the day, the month, ...
+    DAY = "day", pgettext_lazy("date precision", "day")
+    MONTH = "month", pgettext_lazy("date precision", "month")
+    QUARTER = "quarter", pgettext_lazy("date precision", "quarter")
+    YEAR = "year", pgettext_lazy("date precision", "year")
+    BETWEEN = "between", pgettext_lazy("date precision", "between two days")
 
 
 PRECISIONS = frozenset(Precision.values)  # read once: Precision.values builds a new list on every call

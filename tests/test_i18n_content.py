@@ -282,3 +282,12 @@ def test_a_key_actions_title_in_the_timeline_table_is_marked_as_english(client, 
     action = KeyAction.objects.order_by("initiative__number", "code").first()
     html = client.get("/timeline/").content.decode()
     assert f'{action.get_absolute_url()}"><span lang="en">{escape(action.short_title)}</span></a>' in html
+
+
+def test_a_dates_precision_is_its_own_message(catalogue):
+    """"day" as a date's precision is not "day" as a unit of time ("2 days late")."""
+    from initiatives.dates import Precision
+
+    catalogue("de", {("date precision", "day"): "auf den Tag genau"})
+    with translation.override("de"):
+        assert str(Precision.DAY.label) == "auf den Tag genau"
