@@ -291,3 +291,14 @@ def test_a_dates_precision_is_its_own_message(catalogue):
     catalogue("de", {("date precision", "day"): "auf den Tag genau"})
     with translation.override("de"):
         assert str(Precision.DAY.label) == "auf den Tag genau"
+
+
+def test_search_names_a_member_state_in_the_readers_language(db, catalogue):
+    from initiatives.search import KINDS, search
+
+    catalogue("fr", {("Member State short name", "Germany"): "Allemagne"})
+    member_states = [kind for kind in KINDS if kind.key == "member_states"]
+    with translation.override("fr"):
+        groups = search("Germany", member_states)
+    assert [hit.title for group in groups for hit in group.hits] == ["Allemagne"]
+    assert member_states[0].order_by == ("protocol_order",)
