@@ -302,3 +302,15 @@ def test_search_names_a_member_state_in_the_readers_language(db, catalogue):
         groups = search("Germany", member_states)
     assert [hit.title for group in groups for hit in group.hits] == ["Allemagne"]
     assert member_states[0].order_by == ("protocol_order",)
+
+
+def test_the_deadlines_filter_names_member_states_in_the_readers_language(db, catalogue):
+    from initiatives.models import Initiative, MemberState
+    from initiatives.views.deadlines import DeadlineFilterForm
+
+    catalogue("de", {("Member State short name", "Greece"): "Griechenland"})
+    with translation.override("de"):
+        form = DeadlineFilterForm(member_states=MemberState.objects.order_by("protocol_order"),
+                                  initiatives=Initiative.objects.all())
+        choices = dict(form.fields["member_state"].choices)
+    assert choices["EL"] == "EL Griechenland"
