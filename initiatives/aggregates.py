@@ -23,6 +23,7 @@ from initiatives.choices import (
     Stage,
 )
 from initiatives.dates import PartialDate, Precision
+from initiatives.member_state_names import member_state_name
 
 # The least favourable assessment first: a Member State's map colour is its worst assessed article.
 ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
@@ -84,10 +85,12 @@ def event_frame(key_actions=None, day: date | None = None) -> pd.DataFrame:
 
 
 def member_state_frame() -> pd.DataFrame:
+    """The Member States in protocol order, the order of the Interinstitutional Style Guide (7.1.2) in every
+    language, with their short names in the reader's language (the pages read this frame; the exports don't)."""
     from initiatives.models import MemberState
 
-    rows = MemberState.objects.order_by("protocol_order").values_list("code", "name", "iso_alpha3",
-                                                                      "bound_by_directive")
+    rows = [(code, member_state_name(name), *rest) for code, name, *rest in MemberState.objects.order_by(
+        "protocol_order").values_list("code", "name", "iso_alpha3", "bound_by_directive")]
     return _frame(rows, MEMBER_STATE_COLUMNS)
 
 

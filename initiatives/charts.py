@@ -89,8 +89,9 @@ def _figure(traces: list[dict], *, height: int, **layout) -> go.Figure:
 def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:
     """Stacked horizontal bars: key actions per initiative, one segment per status.
 
+    `initiative_label` names a bar, with the initiative's number as %(number)s ("Initiative %(number)s").
     `counts` comes from aggregates.status_by_initiative (one column per status present)."""
-    names = [f"{initiative_label} {n}" for n in counts["initiative"]]
+    names = [initiative_label % {"number": n} for n in counts["initiative"]]
     traces = []
     for status in KeyActionStatus:
         if status.value not in counts.columns:
@@ -99,7 +100,10 @@ def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:
             "type": "bar", "y": names, "x": [int(v) for v in counts[status.value]], "orientation": "h",
             "name": legend_name("key_action", status.value),
             "marker": {"color": look("key_action", status.value).colour, "line": {"color": INK, "width": 1}},
-            "hovertemplate": "%{y}: %{x} " + str(status.label) + "<extra></extra>"})
+            # Translators: a chart's hover text: an initiative, how many of its key actions have a status, and
+            # the status; %(initiative)s and %(count)s are filled in by the chart.
+            "hovertemplate": gettext("%(initiative)s: %(count)s %(status)s") % {
+                "initiative": "%{y}", "count": "%{x}", "status": status.label} + "<extra></extra>"})
     return _figure(traces, height=90 + 34 * len(names), barmode="stack",
                    yaxis={"autorange": "reversed", "automargin": True},
                    xaxis={"dtick": 1, "gridcolor": LINE, "rangemode": "tozero", "automargin": True})
@@ -115,7 +119,7 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
     action not delivered, the time since the deadline passed). An action with no delivery date (not delivered
     yet, or delivered on a day the sources do not give) has its status marker in a column of its own at the
     right, so that every row shows its state. Small grey crosses are the dated events. Row labels wrap, never
-    cut. `labels`: "deadline", "delivered", "events", "today", "period", "no_date"."""
+    cut. `labels`: "deadline", "events", "today", "period", "no_date"."""
     traces = []
     records = rows.to_dict("records")
     names = {row["id"]: _wrap(f"{row['initiative']}/{row['code']} {row['short_title']}", label_width)
@@ -154,7 +158,8 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
             "legendgroup": status.value, "marker": marker,
             "x": [row["delivered"].isoformat() for row in dated] + [lane.isoformat()] * len(undated),
             "y": [names[row["id"]] for row in dated + undated],
-            "customdata": [f"{status.label}, {labels['delivered']} {_when(row['delivered'], row['date_precision'])}"
+            "customdata": [gettext("%(status)s, delivered %(when)s") % {
+                               "status": status.label, "when": _when(row["delivered"], row["date_precision"])}
                            for row in dated] + [f"{status.label}, {labels['no_date']}"] * len(undated),
             "hovertemplate": "%{y}<br>%{customdata}<extra></extra>"})
     deadlined = [row for row in records if _value(row["deadline_end"]) is not None]
@@ -352,7 +357,14 @@ def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_l
                           "autorange": "reversed", "automargin": True, "showgrid": False})
 
 
-def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label: str) -> go.Figure:
+def dated_text(what: str, when: str) -> str:
+    """A hover line: a stage and its date, as one sentence translators can reorder."""
+    # Translators: a chart's hover text: a stage of a procedure and its date ("reasoned opinion, dated
+    # January 2014"); the date may be a month, a year or "between X and Y".
+    return gettext("%(what)s, dated %(when)s") % {"what": what, "when": when}
+
+
+def procedure_timeline(decisions, *, procedure_names: dict[int, str]) -> go.Figure:
     """One row per procedure, one marker per dated decision, coloured and labelled by stage. A decision known only
     to lie between two days (a closure between two copies of the register) is a line over that interval with
     its marker at the interval's end, the day by which it had certainly happened."""
@@ -383,8 +395,7 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
                                                                         mine["date_latest"], strict=True)],
             "marker": {"symbol": "circle", "size": 14, "color": stage_look.colour,
                        "line": {"color": INK, "width": 1}},
-            "hovertemplate": "%{y}<br>" + label("stage", value) + ", " + date_label + " %{customdata}"
-                             "<extra></extra>"})
+            "hovertemplate": "%{y}<br>" + dated_text(label("stage", value), "%{customdata}") + "<extra></extra>"})
     xaxis = {"type": "date", "gridcolor": LINE, "automargin": True}
     if len(dated):  # at least a year either side, so that one decision does not zoom the axis to milliseconds
         first, last = min(dated["date"]), max(dated["date_latest"])
@@ -396,8 +407,7 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str], date_label
                           "autorange": "reversed", "automargin": True})
 
 
-def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_label: str,
-                         date_label: str) -> go.Figure:
+def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_label: str) -> go.Figure:
     """One row per stage of a legislative file (in the procedure's order), one marker per dated stage; a stage
     known only to a month or a year is drawn as a bar over that period. `stages`: dicts with `label`, `start`,
     `end` (date) and `when` (the date as shown); `in_force`: (start, end or None) periods shaded behind."""
@@ -408,15 +418,15 @@ def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_l
     for stage in spans:
         traces.append({"type": "scatter", "x": [stage["start"].isoformat(), stage["end"].isoformat()],
                        "y": [stage["label"]] * 2, "mode": "lines", "showlegend": False,
-                       "line": {"color": BLUE_LINE, "width": 8}, "hovertemplate": stage["label"] + ", "
-                       + date_label + " " + stage["when"] + "<extra></extra>"})
+                       "line": {"color": BLUE_LINE, "width": 8},
+                       "hovertemplate": dated_text(stage["label"], stage["when"]) + "<extra></extra>"})
     if exact:
         traces.append({"type": "scatter", "x": [s["start"].isoformat() for s in exact],
                        "y": [s["label"] for s in exact], "mode": "markers", "showlegend": False,
                        "text": [s["when"] for s in exact],
                        "marker": {"symbol": "diamond", "size": 12, "color": BLUE_LINE,
                                   "line": {"color": INK, "width": 1}},
-                       "hovertemplate": "%{y}, " + date_label + " %{text}<extra></extra>"})
+                       "hovertemplate": dated_text("%{y}", "%{text}") + "<extra></extra>"})
     dates = [s["start"] for s in stages] + [s["end"] for s in stages]
     shapes = []
     for start, end in in_force:

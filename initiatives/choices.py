@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,23 @@ class LeadActor(models.TextChoices):
 
 
 class KeyActionStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("not started")
-    IN_PROGRESS = "in_progress", _("in progress")
-    DELIVERED = "delivered", _("delivered")
-    DELIVERED_LATE = "delivered_late", _("delivered late")
-    PARTIALLY_DELIVERED = "partially_delivered", _("partially delivered")
-    STALLED = "stalled", _("stalled or lapsed")
-    SUPERSEDED = "superseded", _("superseded")
-    UNKNOWN = "unknown", _("unknown")
+    # Translators: the statuses of the strategy's key actions, shown as badges and filters.
+    NOT_STARTED = "not_started", pgettext_lazy(
+        "key action status", "not started")
+    IN_PROGRESS = "in_progress", pgettext_lazy(
+        "key action status", "in progress")
+    DELIVERED = "delivered", pgettext_lazy(
+        "key action status", "delivered")
+    DELIVERED_LATE = "delivered_late", pgettext_lazy(
+        "key action status", "delivered late")
+    PARTIALLY_DELIVERED = "partially_delivered", pgettext_lazy(
+        "key action status", "partially delivered")
+    STALLED = "stalled", pgettext_lazy(
+        "key action status", "stalled or lapsed")
+    SUPERSEDED = "superseded", pgettext_lazy(
+        "key action status", "superseded")
+    UNKNOWN = "unknown", pgettext_lazy(
+        "key action status", "unknown")
 
 
 KEY_ACTION_STATUS_LOOK = {
@@ -101,8 +111,12 @@ class EventKind(models.TextChoices):
 
 
 class ProcedureType(models.TextChoices):
-    NON_COMMUNICATION = "non_communication", _("non-communication")
-    NON_CONFORMITY = "non_conformity", _("non-conformity")
+    # Translators: the two types of infringement procedure about a directive, as the Commission names them
+    # in your language (its infringement decisions and annual reports on monitoring the application of EU law).
+    NON_COMMUNICATION = "non_communication", pgettext_lazy(
+        "infringement procedure type", "non-communication")
+    NON_CONFORMITY = "non_conformity", pgettext_lazy(
+        "infringement procedure type", "non-conformity")
 
 
 PROCEDURE_TYPE_DEFINITIONS = {
@@ -118,9 +132,13 @@ PROCEDURE_TYPE_DEFINITIONS = {
 class ProcedureState(models.TextChoices):
     """Where a procedure stands, from its evidence (initiatives/state.py decides it)."""
 
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
-    UNKNOWN = "unknown", _("unknown")
+    # Translators: where an infringement procedure stands (the procedure is open, closed or unknown).
+    OPEN = "open", pgettext_lazy(
+        "infringement procedure state", "open")
+    CLOSED = "closed", pgettext_lazy(
+        "infringement procedure state", "closed")
+    UNKNOWN = "unknown", pgettext_lazy(
+        "infringement procedure state", "unknown")
 
 
 PROCEDURE_STATE_LOOK = {
@@ -139,19 +157,32 @@ PROCEDURE_STATE_LOOK = {
 class Stage(models.TextChoices):
     """The steps of an infringement procedure (Articles 258 and 260 TFEU), in their usual order."""
 
-    LETTER_OF_FORMAL_NOTICE = "letter_of_formal_notice", _("letter of formal notice")
-    ADDITIONAL_LETTER_OF_FORMAL_NOTICE = "additional_letter_of_formal_notice", _(
-        "additional letter of formal notice")
-    REASONED_OPINION = "reasoned_opinion", _("reasoned opinion")
-    ADDITIONAL_REASONED_OPINION = "additional_reasoned_opinion", _("additional reasoned opinion")
-    REFERRAL = "referral", _("referral to the Court (Art. 258)")
-    REFERRAL_WITH_SANCTIONS = "referral_with_sanctions", _(
-        "referral to the Court with financial sanctions (Art. 260(3))")
-    JUDGMENT = "judgment", _("judgment of the Court")
-    ART_260_2_LETTER = "art_260_2_letter", _("letter of formal notice under Art. 260(2)")
-    ART_260_2_REFERRAL = "art_260_2_referral", _("referral to the Court under Art. 260(2)")
-    ART_260_2_JUDGMENT = "art_260_2_judgment", _("judgment under Art. 260(2) (financial sanctions)")
-    CLOSED = "closed", _("closure")
+    # Translators: the steps of an infringement procedure (Articles 258 and 260 TFEU): use the Treaties' and
+    # the Commission's terms in your language, e.g. French 'lettre de mise en demeure', German 'Aufforderungsschreiben'.
+    LETTER_OF_FORMAL_NOTICE = "letter_of_formal_notice", pgettext_lazy(
+        "infringement stage", "letter of formal notice")
+    ADDITIONAL_LETTER_OF_FORMAL_NOTICE = "additional_letter_of_formal_notice", pgettext_lazy(
+        "infringement stage", "additional letter of formal notice")
+    # Translators: Article 258 TFEU: French 'avis motivé', German 'mit Gründen versehene Stellungnahme'.
+    REASONED_OPINION = "reasoned_opinion", pgettext_lazy(
+        "infringement stage", "reasoned opinion")
+    ADDITIONAL_REASONED_OPINION = "additional_reasoned_opinion", pgettext_lazy(
+        "infringement stage", "additional reasoned opinion")
+    # Translators: French 'saisine de la Cour', German 'Befassung des Gerichtshofs'.
+    REFERRAL = "referral", pgettext_lazy(
+        "infringement stage", "referral to the Court (Art. 258)")
+    REFERRAL_WITH_SANCTIONS = "referral_with_sanctions", pgettext_lazy(
+        "infringement stage", "referral to the Court with financial sanctions (Art. 260(3))")
+    JUDGMENT = "judgment", pgettext_lazy(
+        "infringement stage", "judgment of the Court")
+    ART_260_2_LETTER = "art_260_2_letter", pgettext_lazy(
+        "infringement stage", "letter of formal notice under Art. 260(2)")
+    ART_260_2_REFERRAL = "art_260_2_referral", pgettext_lazy(
+        "infringement stage", "referral to the Court under Art. 260(2)")
+    ART_260_2_JUDGMENT = "art_260_2_judgment", pgettext_lazy(
+        "infringement stage", "judgment under Art. 260(2) (financial sanctions)")
+    CLOSED = "closed", pgettext_lazy(
+        "infringement stage", "closure")
 
 
 # How far a procedure has gone: the rank of its furthest stage (closure is not a stage of escalation).

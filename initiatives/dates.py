@@ -17,15 +17,16 @@ from datetime import date
 
 from django.db import models
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 
 class Precision(models.TextChoices):
-    DAY = "day", _("day")
-    MONTH = "month", _("month")
-    QUARTER = "quarter", _("quarter")
-    YEAR = "year", _("year")
-    BETWEEN = "between", _("between two days")
+    # Translators: how precisely a date is known (a choice in forms): to the day, the month, ...
+    DAY = "day", pgettext_lazy("date precision", "day")
+    MONTH = "month", pgettext_lazy("date precision", "month")
+    QUARTER = "quarter", pgettext_lazy("date precision", "quarter")
+    YEAR = "year", pgettext_lazy("date precision", "year")
+    BETWEEN = "between", pgettext_lazy("date precision", "between two days")
 
 
 PRECISIONS = frozenset(Precision.values)  # read once: Precision.values builds a new list on every call
@@ -42,7 +43,7 @@ _PATTERNS = [
     (re.compile(r"^(\d{4})$", re.ASCII), Precision.YEAR),
 ]
 _INTERVAL = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*/\s*(\d{4}-\d{2}-\d{2})$", re.ASCII)
-ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD/YYYY-MM-DD"
+ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY, YYYY-MM-DD/YYYY-MM-DD"  # machine forms, never translated
 
 
 @dataclass(frozen=True, order=True)
@@ -84,7 +85,8 @@ class PartialDate:
         if interval:
             first, last = (cls.parse(part).value for part in interval.groups())
             if last < first:
-                raise DateParseError(f"{raw!r}: the second day comes before the first")
+                raise DateParseError(gettext("%(value)s: the second day comes before the first.") % {
+                    "value": repr(raw)})
             return cls.between(first, last)
         for pattern, precision in _PATTERNS:
             match = pattern.match(raw)
@@ -100,11 +102,15 @@ class PartialDate:
                 else:
                     value = date(int(match[1]), 1, 1)
             except ValueError as error:
-                raise DateParseError(f"{raw!r} is not a real date ({error})") from error
+                raise DateParseError(gettext("%(value)s is not a real date (no such day in the calendar).") % {
+                    "value": repr(raw)}) from error
             if not 1900 <= value.year <= 2100:
-                raise DateParseError(f"{raw!r} is outside the years 1900-2100")
+                raise DateParseError(gettext("%(value)s is outside the years %(first)s-%(last)s.") % {
+                    "value": repr(raw), "first": 1900, "last": 2100})
             return cls(value, precision)
-        raise DateParseError(f"{raw!r} is not a date; use {ACCEPTED_FORMS}")
+        # Translators: %(forms)s lists the machine forms of a date (YYYY-MM-DD, ...), shown as they are.
+        raise DateParseError(gettext("%(value)s is not a date; use one of these forms: %(forms)s.") % {
+            "value": repr(raw), "forms": ACCEPTED_FORMS})
 
     @classmethod
     def from_parts(cls, value: date | None, precision: str | None, latest: date | None = None
@@ -165,17 +171,22 @@ class PartialDate:
         return str(self.value.year)
 
     def display(self) -> str:
-        """The human form, localised: "27 January 2014", "January 2014", "Q2 2021", "2020",
-        "between 24 August 2020 and 22 June 2021"."""
+        """The human form in the active language, with its date formats (DATE_FORMAT, YEAR_MONTH_FORMAT):
+        "27 January 2014", "January 2014", "Q2 2021", "2020", "between 24 August 2020 and 22 June 2021"
+        in English; "27. Januar 2014", "Januar 2014" in German."""
         if self.precision == Precision.DAY:
-            return formats.date_format(self.value, "j F Y")
+            return formats.date_format(self.value)
         if self.precision == Precision.BETWEEN:
-            return _("between %(first)s and %(last)s") % {
-                "first": formats.date_format(self.value, "j F Y"), "last": formats.date_format(self.latest, "j F Y")}
+            # Translators: a fact known only to lie between two days; both are full dates.
+            return gettext("between %(first)s and %(last)s") % {
+                "first": formats.date_format(self.value), "last": formats.date_format(self.latest)}
         if self.precision == Precision.MONTH:
-            return formats.date_format(self.value, "F Y")
+            return formats.date_format(self.value, "YEAR_MONTH_FORMAT")
         if self.precision == Precision.QUARTER:
-            return f"Q{(self.value.month - 1) // 3 + 1} {self.value.year}"
+            # Translators: a quarter of a year, e.g. "Q2 2021" (French "2e trimestre 2021", German
+            # "2. Quartal 2021"); %(quarter)s is 1 to 4.
+            return pgettext("quarter of a year", "Q%(quarter)s %(year)s") % {
+                "quarter": (self.value.month - 1) // 3 + 1, "year": self.value.year}
         return str(self.value.year)
 
     def __str__(self) -> str:

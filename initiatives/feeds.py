@@ -89,23 +89,23 @@ TRACKED = [
             ("kind", "date", "description", *CHECKED)),
     Tracked(InfringementProcedure, ("member_state",), "member_state", None,
             lambda r: _("Infringement procedure against %(ms)s, %(number)s") % {
-                "ms": r.member_state.name, "number": r.infr_number or _("INFR number unknown")},
+                "ms": r.member_state.display_name, "number": r.infr_number or _("INFR number unknown")},
             lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}"),
             ("infr_number", "type", "note", *CHECKED)),
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
-                "ms": r.procedure.member_state.name, "stage": r.get_stage_display(),
+                "ms": r.procedure.member_state.display_name, "stage": r.get_stage_display(),
                 "when": PartialDate.of(r) or _("date unknown")},
             lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}"),
             ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
             lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
-                "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
+                "ms": r.member_state.display_name, "n": r.article.number, "status": r.get_status_display()},
             lambda r: _ms_page(r.member_state.code),
             ("status", "comment", "date", *CHECKED)),
     Tracked(Assessment, ("member_state", "article"), "member_state", None,
             lambda r: _("Commission assessment of %(ms)s on article %(n)s: %(status)s") % {
-                "ms": r.member_state.name, "n": r.article.number, "status": r.get_status_display()},
+                "ms": r.member_state.display_name, "n": r.article.number, "status": r.get_status_display()},
             lambda r: _ms_page(r.member_state.code),
             ("status", "comment", "date", *CHECKED)),
     Tracked(LegislativeStage, ("file",), None, None,
@@ -196,9 +196,11 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
         before = previous.get((model, row.history_id))
         if row.history_id not in kept.get(model, ()):
             continue
-        verb = _("Added") if row.history_type == "+" else _("Changed")
+        # Translators: a feed entry's title; %(what)s names the record ("Initiative 2: ...").
+        title = (_("Added: %(what)s") if row.history_type == "+" else _("Changed: %(what)s")) % {
+            "what": tracked.title(row)}
         result.append(Entry(
-            title=strip_control_characters(f"{verb}: {tracked.title(row)}"),
+            title=strip_control_characters(title),
             link=tracked.link(row),
             when=row.history_date,
             summary=_what_changed(tracked, row, before),
@@ -322,11 +324,11 @@ class MemberStateFeed(ChangesFeed):
         return Scope(_host(request), member_state=member_state)
 
     def title(self, obj):
-        return _("EU CSA Strategy Tracker: changes for %(ms)s") % {"ms": obj.member_state.name}
+        return _("EU CSA Strategy Tracker: changes for %(ms)s") % {"ms": obj.member_state.display_name}
 
     def subtitle(self, obj):
         return _("Published changes to the transposition and infringement records of %(ms)s.") % {
-            "ms": obj.member_state.name}
+            "ms": obj.member_state.display_name}
 
     def link(self, obj):
         return _ms_page(obj.member_state.code)

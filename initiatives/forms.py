@@ -413,7 +413,7 @@ class LiaisonReportForm(PlainTextFormMixin, PreciseDateFormMixin, forms.ModelFor
         code = self.cleaned_data["member_state"]
         if code != self.scope.code:
             raise ValidationError(_("You report for %(name)s only; this form named another Member State."),
-                                  code="scope", params={"name": self.scope.name})
+                                  code="scope", params={"name": self.scope.display_name})
         return self.scope
 
 

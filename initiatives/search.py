@@ -209,7 +209,7 @@ def _procedure_extra(query: str) -> Q | None:
 def _procedure_title(procedure) -> str:
     from initiatives.views.public import procedure_name
 
-    return f"{procedure.member_state.name}: {procedure_name(procedure)}"
+    return f"{procedure.member_state.display_name}: {procedure_name(procedure)}"
 
 
 KINDS: list[Kind] = [
@@ -225,8 +225,8 @@ KINDS: list[Kind] = [
          lambda o: reverse("initiatives:initiative_detail", args=[o.key_action.initiative.number])
          + f"#action-{o.key_action.code}", order_by=("date", "pk")),
     Kind("member_states", _("Member States"), _member_states, ("name", "code"),
-         lambda o: o.name, lambda o: reverse("initiatives:member_state_detail", args=[o.code]),
-         order_by=("name",)),
+         lambda o: o.display_name, lambda o: reverse("initiatives:member_state_detail", args=[o.code]),
+         order_by=("protocol_order",)),  # the Style Guide's order in every language (ISG 7.1.2)
     Kind("articles", _("Articles of Directive 2011/93/EU"), _articles, ("title",),
          lambda o: _g("Art. %(n)s %(title)s") % {"n": o.number, "title": o.title},
          lambda o: reverse("initiatives:directive_matrix") + f"?group={o.group}",
@@ -235,7 +235,7 @@ KINDS: list[Kind] = [
          ("infr_number", "member_state__name", "note", "legal_act__short_name"),
          _procedure_title,
          lambda o: reverse("initiatives:member_state_detail", args=[o.member_state.code]) + f"#procedure-{o.pk}",
-         extra=_procedure_extra, order_by=("member_state__name", "pk")),
+         extra=_procedure_extra, order_by=("member_state__protocol_order", "pk")),
     Kind("sources", _("Sources"), _sources, ("citation", "url"),
          lambda o: o.citation[:120], lambda o: o.url or "", order_by=("citation",)),
 ]

@@ -284,7 +284,7 @@ class Basis:
         if self.copy_day is None:
             return _g("from the decisions recorded in the tracker's sources (no copy of the Commission's "
                       "register by then)")
-        day = formats.date_format(self.copy_day, "j F Y")
+        day = formats.date_format(self.copy_day)
         if self.decisions_since:
             return _g("as listed in the Commission's register on %(day)s and the decisions recorded since") % {
                 "day": day}

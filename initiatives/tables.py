@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 
 from initiatives import state as state_engine
 from initiatives.choices import ProcedureState, Stage
-from initiatives.templatetags.tracker import precise_date, status_badge
+from initiatives.member_state_names import member_state_name
+from initiatives.templatetags.tracker import in_english, precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
 
@@ -57,12 +58,14 @@ def duration(start: date | None, end: date | None) -> str:
     if months < 1:
         return _g("less than a month")
     years, months = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-    if months:
-        parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
-    return " ".join(parts)
+    year_text = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
+    month_text = ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    if not months:
+        return year_text
+    if not years:
+        return month_text
+    # Translators: a duration of years and months, e.g. "4 years 2 months" (French "4 ans et 2 mois").
+    return _g("%(years)s %(months)s") % {"years": year_text, "months": month_text}
 
 
 def slippage_text(days: int | None) -> str:
@@ -103,7 +106,7 @@ class KeyActionTable(tables.Table):
     def render_short_title(self, record, value):
         tag = format_html(' <span class="tag">{}</span>', _g("context commitment")) \
             if record.is_context_commitment else ""
-        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), value, tag)
+        return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), in_english(value), tag)
 
     def render_status(self, record):
         return status_badge("key_action", record.status)
@@ -170,7 +173,7 @@ class ProcedureTable(tables.Table):
         self.today = today
 
     def render_member_state(self, record, value):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), member_state_name(value))
 
     def render_type(self, record):
         return record.get_type_display()
@@ -197,7 +200,7 @@ class ProcedureTable(tables.Table):
 
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
-        return date_format(value, "j F Y") if value else _g("not yet verified by staff")
+        return date_format(value) if value else _g("not yet verified by staff")
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
     order_infr_number = unknown_last("infr_number")
@@ -226,7 +229,7 @@ class MemberStateTable(tables.Table):
         attrs = {"class": "data-table"}
         empty_text = _("No Member State.")
 
-    def render_name(self, record, value):
+    def render_name(self, record, value):  # value: the name in the reader's language (member_state_frame)
         return format_html('<a href="{}">{}</a>', reverse("initiatives:member_state_detail", args=[record["code"]]),
                            value)
 

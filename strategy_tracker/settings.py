@@ -173,6 +173,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = languages.offered_languages(LOCALE_PATHS)
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+# English dates as "27 January 2014"; French and German use Django's own formats.
+FORMAT_MODULE_PATH = ["strategy_tracker.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

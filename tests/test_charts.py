@@ -49,7 +49,7 @@ def test_the_served_plotly_bundle_matches_the_python_package():
 
 def test_status_bar_has_one_trace_per_status_coloured_like_the_badges():
     counts = pd.DataFrame([{"initiative": 1, "initiative_title": "One", "delivered": 1, "stalled": 2, "total": 3}])
-    fig = charts.status_by_initiative_bar(counts, initiative_label="Initiative")
+    fig = charts.status_by_initiative_bar(counts, initiative_label="Initiative %(number)s")
     assert [trace.marker.color for trace in fig.data] == [KEY_ACTION_STATUS_LOOK["delivered"].colour,
                                                           KEY_ACTION_STATUS_LOOK["stalled"].colour]
     assert list(fig.data[1].x) == [2]
@@ -113,7 +113,7 @@ def test_letters_bar_and_procedure_timeline_build_from_frames():
                                "month", date(2014, 1, 31)),
                               (7, "EL", "non_communication", None, 2, "reasoned_opinion", None, "day", None)],
                              columns=aggregates.DECISION_COLUMNS)
-    fig = charts.procedure_timeline(decisions, procedure_names={7: "unknown (non-communication)"}, date_label="on")
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "unknown (non-communication)"})
     assert [list(trace.x) for trace in fig.data] == [["2014-01-01"]]  # undated decisions are left out
 
 
@@ -161,7 +161,7 @@ def test_hover_text_keeps_the_precision_of_the_date():
     assert "2020" in texts  # the deadline, to the year it names
     decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
                                "month", date(2014, 1, 31))], columns=aggregates.DECISION_COLUMNS)
-    fig = charts.procedure_timeline(decisions, procedure_names={7: "EL"}, date_label="dated")
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "EL"})
     assert list(fig.data[0].customdata) == ["January 2014"]
 
 
@@ -184,10 +184,34 @@ def test_a_closure_known_to_lie_between_two_days_is_a_line_over_the_interval_wit
                                date(2019, 10, 10), "day", date(2019, 10, 10)),
                               (7, "FR", "non_conformity", "INFR(2019)2232", 2, "closed", date(2020, 8, 24), "between",
                                date(2021, 6, 22))], columns=aggregates.DECISION_COLUMNS)
-    fig = charts.procedure_timeline(decisions, procedure_names={7: "FR"}, date_label="dated")
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "FR"})
     line, *markers = fig.data
     assert (line.mode, list(line.x)) == ("lines", ["2020-08-24", "2021-06-22", None])
     closure = next(trace for trace in markers if "closure" in trace.name)
     assert list(closure.x) == ["2021-06-22"]
     assert list(closure.customdata) == ["between 24 August 2020 and 22 June 2021"]
     assert fig.layout.xaxis.range[1] >= "2021-07-01"
+
+
+def test_a_charts_hover_text_is_one_sentence_translators_can_reorder():
+    """The stage, the word "dated" and the date were glued together in code, in English order; now they are one
+    message, so German can put the date where German wants it."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    decisions = pd.DataFrame([(7, "DE", "non_communication", None, 1, "reasoned_opinion", date(2014, 1, 1),
+                               "month", date(2014, 1, 31))], columns=aggregates.DECISION_COLUMNS)
+    try:
+        with translation.override("de"):
+            trans_real.translation("de")._catalog["%(what)s, dated %(when)s"] = "%(what)s vom %(when)s"
+            fig = charts.procedure_timeline(decisions, procedure_names={7: "DE"})
+        assert "vom %{customdata}" in fig.data[0].hovertemplate
+    finally:
+        trans_real._translations.clear()
+
+
+def test_an_initiatives_bar_is_named_by_one_message_with_its_number():
+    counts = pd.DataFrame([{"initiative": 2, "initiative_title": "Two", "delivered": 1, "total": 1}])
+    fig = charts.status_by_initiative_bar(counts, initiative_label="Initiative n° %(number)s")
+    assert list(fig.data[0].y) == ["Initiative n° 2"]
+    assert fig.data[0].hovertemplate.startswith("%{y}: %{x} delivered")

@@ -438,7 +438,7 @@ def test_the_shipped_key_actions_state_their_commitment_and_outcome(client):
     assert (commitments["2a"], commitments["2b"], commitments["3"], commitments["5"]) == (
         "propose", "propose", "launch", "set_up")
     block = client.get("/initiatives/2/").content.decode().split('id="action-2b"')[1].split("</article>")[0]
-    assert "to propose" in block and "what should come of it: the CSA Regulation" in block
+    assert "to propose" in block and 'what should come of it: <span lang="en">the CSA Regulation' in block
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ yet verified by staff).
 from __future__ import annotations
 
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -109,7 +110,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
 class KeyActionSerializer(SourcedSerializer):
     initiative = serializers.IntegerField(source="initiative.number", read_only=True,
-                                          help_text="The initiative's number.")
+                                          help_text=_("The initiative's number."))
     deadline = PartialDateField("deadline", "deadline_precision")
     deadline_precision = PrecisionField("deadline", "deadline_precision")
     delivery_date = PartialDateField()
@@ -219,21 +220,21 @@ class ProcedureSerializer(SourcedSerializer):
     articles = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     state = serializers.ChoiceField(
         choices=ProcedureState.choices, read_only=True,
-        help_text="open (the newest evidence shows it running), closed (a closure on a day or between two days), "
-                  "or unknown (the evidence cannot decide, e.g. on a day inside the closing interval); on the "
-                  "`as_of` day.")
-    is_open = serializers.SerializerMethodField(help_text="True when `state` is open.")
+        help_text=_("open (the newest evidence shows it running), closed (a closure on a day or between two "
+                    "days), or unknown (the evidence cannot decide, e.g. on a day inside the closing interval); on "
+                    "the `as_of` day."))
+    is_open = serializers.SerializerMethodField(help_text=_("True when `state` is open."))
     closed_earliest = serializers.DateField(
         read_only=True, allow_null=True,
-        help_text="The first day the closure may have happened; equal to closed_latest when the day is known. "
-                  "Null when not closed (or closed on an unknown day).")
+        help_text=_("The first day the closure may have happened; equal to closed_latest when the day is "
+                    "known. Null when not closed (or closed on an unknown day)."))
     closed_latest = serializers.DateField(read_only=True, allow_null=True,
-                                          help_text="The last day the closure may have happened; null when not "
-                                                    "closed (or closed on an unknown day).")
+                                          help_text=_("The last day the closure may have happened; null when "
+                                                      "not closed (or closed on an unknown day)."))
     last_listed = serializers.DateField(
         read_only=True, allow_null=True,
-        help_text="The day of the newest copy of the Commission's register (taken by the `as_of` day) that "
-                  "listed it as active; null when none did.")
+        help_text=_("The day of the newest copy of the Commission's register (taken by the `as_of` day) "
+                    "that listed it as active; null when none did."))
     decisions = ProcedureDecisionSerializer(many=True, read_only=True)
     page = PageLinkField()
 

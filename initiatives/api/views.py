@@ -4,7 +4,9 @@ from datetime import date
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -67,9 +69,10 @@ def _past_day_pattern(today: date) -> str:
 
 AS_OF = OpenApiParameter(
     "as_of", {"type": "string", "format": "date", "pattern": _past_day_pattern(timezone.localdate())},
-    description=f"A past day, YYYY-MM-DD, from {EARLIEST.isoformat()} (the tracker's first day) to yesterday: "
-    "only what had happened by then (a record dated to a month counts from the month's last day; undated "
-    "records are left out). Leave it out for today; a day outside those bounds is a 400.")
+    description=format_lazy(_(
+        "A past day, YYYY-MM-DD, from {earliest} (the tracker's first day) to yesterday: only what had happened by "
+        "then (a record dated to a month counts from the month's last day; undated records are left out). Leave "
+        "it out for today; a day outside those bounds is a 400."), earliest=EARLIEST.isoformat()))
 
 
 class AsOfMixin:

@@ -139,7 +139,7 @@ def read_member_state(row: Row, member_states: dict, result: ImportResult):
             "value": row.get("member_state_code")})
     elif not member_state.bound_by_directive:
         result.error(row.line, "member_state_code", _("%(name)s is not bound by the Directive.") % {
-            "name": member_state.name})
+            "name": member_state.display_name})
         return None
     return member_state
 

@@ -428,7 +428,7 @@ def read_cases(records, mapping, patterns: list[str], result: RegisterResult) ->
 
 
 def _display(day: date) -> str:
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day)
 
 
 class Reconciler:

@@ -42,7 +42,7 @@ def run(rows: list[Row], *, member_state: MemberState | None = None, progress=No
         if ms is not None and member_state is not None and ms != member_state:
             result.error(row.line, "member_state_code", _(
                 "This row is about %(other)s; you may import only %(own)s's transposition.") % {
-                "other": ms.name, "own": member_state.name})
+                "other": ms.display_name, "own": member_state.display_name})
         act = acts.get(row.get("legal_act") or DEFAULT_ACT)
         article = None
         if act is None:
@@ -69,7 +69,7 @@ def run(rows: list[Row], *, member_state: MemberState | None = None, progress=No
                 if measure is None:
                     result.error(row.line, "measures", _("No national measure %(reference)r is recorded for "
                                                          "%(ms)s; add it first.") % {
-                        "reference": reference, "ms": ms.name})
+                        "reference": reference, "ms": ms.display_name})
                 else:
                     wanted_measures.append(measure)
         if ms is not None and article is not None:
@@ -141,7 +141,7 @@ def run_liaison(rows: list[Row], *, member_state: MemberState, progress=None) ->
         if ("EL" if code == "GR" else code) != member_state.code:
             result.error(row.line, "member_state_code", _(
                 "This row is about %(other)r; you may import only %(own)s's transposition.") % {
-                "other": row.get("member_state_code"), "own": member_state.name})
+                "other": row.get("member_state_code"), "own": member_state.display_name})
         article = articles.get(read_whole_number(row.get("article").removeprefix("Art.").removeprefix("art.")))
         if article is None:
             result.error(row.line, "article", _("%(act)s has no article %(value)r.") % {

@@ -24,6 +24,7 @@ from initiatives.choices import (
     NotificationStatus,
 )
 from initiatives.dates import Precision
+from initiatives.member_state_names import member_state_name
 
 from .audit import LastChangedQuerySetMixin
 from .sources import PreciseDateMixin, Source, SourcedFact
@@ -74,13 +75,18 @@ class MemberState(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self):
         return reverse("initiatives:member_state_detail", args=[self.code])
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def display_name(self) -> str:
+        """The short name in the reader's language (`name` is the English one, stored as data)."""
+        return member_state_name(self.name)
 
 
 class LegalAct(models.Model):

@@ -87,6 +87,17 @@ def status_badge(vocabulary, value):
 
 
 @register.filter
+def in_english(value):
+    """The facts' own text, which exists only in English (event descriptions, notes, titles, the strategy's
+    words, sources), shown as it is and marked lang="en", so that a French or German page does not claim it
+    and a screen reader reads it in English. Always marked, on English pages too: one rule. Not for attributes
+    or <title>, which hold text only."""
+    if value is None or value == "":
+        return value
+    return format_html('<span lang="en">{}</span>', value)
+
+
+@register.filter
 def machine_datetime(value) -> str:
     """A moment as a valid HTML `<time datetime>` value: to the second, with its offset, no microseconds."""
     if not value:

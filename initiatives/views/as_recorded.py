@@ -301,7 +301,7 @@ class AsRecordedView(StaffRequiredMixin, TemplateView):
             counts = [row for row in counts if row.reports.changed or row.assessments.changed]
         return super().get_context_data(
             form=form, day=day, today=today, moment=moment, is_today=day == today,
-            shown_on=formats.date_format(day, "j F Y"),
+            shown_on=formats.date_format(day),
             first_entry=first, before_history=first is None or moment < first,
             changes=changes, changed_total=sum(changes.values()), only_changed=only_changed,
             key_actions=key_actions, infringements=infringements,

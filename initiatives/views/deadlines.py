@@ -111,7 +111,7 @@ class DeadlineFilterForm(forms.Form):
     def __init__(self, *args, member_states, initiatives, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member_state"].choices = [("", _("All Member States"))] + [
-            (state.code, f"{state.code} {state.name}") for state in member_states]
+            (state.code, f"{state.code} {state.display_name}") for state in member_states]
         self.fields["initiative"].choices = [("", _("All initiatives"))] + [
             (str(initiative.number), str(initiative)) for initiative in initiatives]
 

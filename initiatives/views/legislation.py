@@ -146,7 +146,7 @@ class LegislationDetailView(AsOfMixin, TemplateView):
                              "or a year; the green band is the time its act applied."),
                           charts.figure_data(charts.legislative_timeline(
                               rows, in_force=periods, stage_order=[str(label) for label in LegislativeStageKind.labels],
-                              in_force_label=_g("act applies"), date_label=_g("dated"))))
+                              in_force_label=_g("act applies"))))
         return super().get_context_data(file=file, state=state, chart=chart, proposed=bool(state.current), **kwargs)
 
 

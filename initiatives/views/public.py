@@ -44,6 +44,7 @@ from initiatives.choices import (
 )
 from initiatives.dates import PartialDate
 from initiatives.filters import KEY_ACTION, ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
+from initiatives.member_state_names import member_state_name
 from initiatives.models import (
     Article,
     Assessment,
@@ -161,8 +162,9 @@ def latest_changes(limit: int = 8):
                                  "date", "date_precision", "date_latest", "procedure__member_state__code",
                                  "procedure__member_state__name"),
          (_("infringement decision"), _("infringement decisions")),
-         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {"ms": r["procedure__member_state__name"] or "",
-                                                           "stage": Stage(r["stage"]).label, "when": when(r)},
+         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {
+             "ms": member_state_name(r["procedure__member_state__name"] or ""),
+             "stage": Stage(r["stage"]).label, "when": when(r)},
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
                     if r["procedure__member_state__code"] else None)),
         (Initiative.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
@@ -235,12 +237,13 @@ class OverviewView(AsOfMixin, TemplateView):
         headline = aggregates.headline_counts(actions)
         headline_tiles = [(status, n, headline_label(status, n)) for status, n in headline["tiles"]]
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
-        open_codes = sorted(set(open_["member_state"]))
+        open_codes = set(open_["member_state"])
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
         progress = Chart(
             "chart-progress", _g("Progress by initiative"),
             _g("Each bar is one initiative; its segments count the key actions in each status."),
-            charts.figure_data(charts.status_by_initiative_bar(by_initiative, initiative_label=_g("Initiative"))))
+            charts.figure_data(charts.status_by_initiative_bar(
+                by_initiative, initiative_label=_g("Initiative %(number)s"))))
         compact, compact_rows = None, []
         if strategy is not None:
             rows = aggregates.timeline_rows(aggregates.key_actions_only(actions), now)
@@ -264,7 +267,8 @@ class OverviewView(AsOfMixin, TemplateView):
             bound=int(member_states["bound"].sum()), member_state_count=len(member_states),
             not_bound=[name for name, bound in zip(member_states["name"], member_states["bound"], strict=True)
                        if not bound],
-            open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
+            open_procedures=len(open_), open_member_states=[(code, name) for code, name in names.items()
+                                                           if code in open_codes],  # protocol order
             procedure_count=len(procedures), letters=aggregates.records(letters),
             procedure_basis=state.basis(day).describe(),
             unknown_procedures=int((procedures["state"] == ProcedureState.UNKNOWN).sum()),
@@ -290,7 +294,7 @@ def headline_label(status: str, n: int) -> str:
 def timeline_chart(rows, events, strategy, now, *, past=False):
     return charts.timeline(
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
-        labels={"deadline": _g("end of the deadline's period"), "delivered": _g("delivered"),
+        labels={"deadline": _g("end of the deadline's period"),
                 "events": _g("dated event"), "no_date": _g("no delivery date"),
                 "today": PartialDate(now).display() if past else _g("today"),
                 "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
@@ -509,8 +513,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             chart = Chart(
                 "chart-procedures", _g("Decisions over time"),
                 _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
-                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names,
-                                                             date_label=_g("dated"))))
+                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names)))
         now = self.as_of.reference_day
         for procedure in procedures:
             procedure.state_label = ProcedureState(procedure.state).label

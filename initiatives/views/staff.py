@@ -314,7 +314,7 @@ class AssessmentUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
         if refused:
             return refused
         messages.success(self.request, _g("Assessment of Art. %(n)s for %(ms)s saved.") % {
-            "n": self.article.number, "ms": self.member_state.name})
+            "n": self.article.number, "ms": self.member_state.display_name})
         return HttpResponseRedirect(reverse("initiatives:staff_assessment_articles", args=[self.member_state.code]))
 
 
@@ -355,7 +355,7 @@ class ReviewView(StaffRequiredMixin, ConflictMixin, FormView):
                 services.approve_liaison_report(self.report, user=self.request.user, version=version,
                                                 comment=form.cleaned_data["review_comment"])
                 messages.success(self.request, _g("Approved: %(ms)s, Art. %(n)s is now published.") % {
-                    "ms": self.report.member_state.name, "n": self.report.article.number})
+                    "ms": self.report.member_state.display_name, "n": self.report.article.number})
             else:
                 services.return_liaison_report(self.report, user=self.request.user, version=version,
                                                comment=form.cleaned_data["review_comment"])
