@@ -15,7 +15,18 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(8110, 8120)  # gunicorn ports set aside for tests and the benchmark
+
+
+def port_range(text: str) -> range:
+    """"8110-8119" (or one port, "8110") as a range of ports."""
+    first, _, last = text.strip().partition("-")
+    if not first.isdecimal() or not (last or first).isdecimal():
+        raise ValueError(f"TEST_SERVER_PORTS must be a port or a range of ports such as 8110-8119, not {text!r}")
+    return range(int(first), int(last or first) + 1)
+
+
+# gunicorn ports set aside for tests and the benchmark (TEST_SERVER_PORTS moves them when others are taken)
+PORTS = port_range(os.environ.get("TEST_SERVER_PORTS") or "8110-8119")
 
 
 def free_port() -> int:

@@ -8,6 +8,10 @@ rendered under; any save, delete or many-to-many change of a model of this app r
 connected in apps.py), so the next request renders afresh. Writes that bypass signals (QuerySet.update(),
 bulk_create()) must call invalidate().
 
+The token is replaced at the change and again when its transaction commits: meanwhile another worker or app
+server may render a page from the data as committed before the change and store it under the new token; the
+second replacement makes that page stale (a rolled-back transaction leaves no second replacement).
+
 Across gunicorn workers the token must live in a shared cache: PAGE_CACHE_SECONDS is 0 (off) unless
 REDIS_URL is set (settings.py).
 """
@@ -20,6 +24,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -48,14 +53,22 @@ def invalidate(**_signal_arguments) -> None:
         logger.exception("page cache: could not invalidate")
 
 
-def _on_change(sender, **kwargs):
+def invalidate_now_and_at_commit(using=None) -> None:
+    """Invalidate now and, inside a transaction, once more when it commits (once per transaction)."""
+    invalidate()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not any(entry[1] is invalidate for entry in connection.run_on_commit):
+        transaction.on_commit(invalidate, using=using)
+
+
+def _on_change(sender, using=None, **kwargs):
     if sender._meta.app_label == APP_LABEL:
-        invalidate()
+        invalidate_now_and_at_commit(using)
 
 
-def _on_m2m_change(sender, instance, action, **kwargs):
+def _on_m2m_change(sender, instance, action, using=None, **kwargs):
     if action.startswith("post_") and instance._meta.app_label == APP_LABEL:
-        invalidate()
+        invalidate_now_and_at_commit(using)
 
 
 def connect_signals() -> None:

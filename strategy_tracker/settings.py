@@ -135,6 +135,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 
+# Sessions live in the database, which every app server shares, so a session opened on one server is valid on
+# the others, provided all have the same SECRET_KEY (it signs the session data and the messages cookie). Uploads
+# waiting between preview and apply are in the database too (initiatives/models/imports.py). Several servers
+# share the cache through REDIS_URL, with the same CACHE_KEY_PREFIX (README: "Several app servers").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -1,12 +1,18 @@
 """The upload pages: who may use them, the preview that writes nothing, and the apply step."""
 
 import re
+import tempfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from initiatives.models import InfringementProcedure, LiaisonReport, TranspositionReport
+from initiatives.models import InfringementProcedure, LiaisonReport, PendingImport, TranspositionReport
+from initiatives.models.imports import KEEP
+from initiatives.roles import make_liaison
 
 pytestmark = pytest.mark.django_db
 
@@ -114,16 +120,14 @@ def test_a_liaison_imports_drafts_for_their_own_member_state_only(client, liaiso
     assert not TranspositionReport.objects.filter(member_state__code="DE").exists()
 
 
-def test_a_liaison_cannot_apply_a_staff_upload(client, staff_user, liaison_de):
+def test_an_upload_previewed_on_the_staff_page_cannot_be_applied_on_the_liaison_page(client, staff_user):
+    make_liaison(staff_user, "DE")  # one person with both roles, one session
     client.force_login(staff_user)
     token = token_of(upload(client, STAFF_URL, REPORTS, kind="transposition"))
-    session_pending = client.session["pending_imports"]
-    client.force_login(liaison_de)
-    session = client.session
-    session["pending_imports"] = session_pending
-    session.save()
     assert client.post(LIAISON_URL, {"token": token}).status_code == 302
     assert not TranspositionReport.objects.filter(member_state__code="DE").exists()
+    assert not LiaisonReport.objects.filter(member_state__code="DE").exists()
+    assert PendingImport.objects.filter(token=token).exists()  # still waiting on the staff page
 
 
 def test_the_current_data_downloads_in_the_import_format(client, staff_user):
@@ -131,3 +135,61 @@ def test_the_current_data_downloads_in_the_import_format(client, staff_user):
     response = client.get("/staff/import/current/infringements/?format=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert client.get("/staff/import/current/events/?format=pdf").status_code == 404
+
+
+def test_an_upload_previewed_on_one_server_is_applied_on_another_with_its_own_temporary_folder(
+        client, staff_user, tmp_path, monkeypatch):
+    """Several app servers share the database, not a temporary folder: the pending upload waits where both
+    reach it (the two-server test in test_multiserver.py does this with two real servers)."""
+    client.force_login(staff_user)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "server-a"))
+    (tmp_path / "server-a").mkdir()
+    token = token_of(upload(client, STAFF_URL, NEW_CASE, kind="infringements"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "server-b"))
+    (tmp_path / "server-b").mkdir()
+    response = client.post(STAFF_URL, {"token": token})
+    assert "was imported" in response.content.decode()
+    assert InfringementProcedure.objects.filter(infr_number="INFR(2030)0001").count() == 1
+    assert not any((tmp_path / "server-a").iterdir())  # nothing was written to a local folder
+    decision = InfringementProcedure.objects.get(infr_number="INFR(2030)0001").decisions.get()
+    history = decision.history.latest("history_date")
+    assert (history.history_user, history.history_change_reason) == (staff_user, "import of file.csv by staff")
+
+
+def test_another_session_of_the_same_user_cannot_apply_the_upload(staff_user):
+    first, second = Client(), Client()
+    first.force_login(staff_user)
+    second.force_login(staff_user)
+    token = token_of(upload(first, STAFF_URL, NEW_CASE, kind="infringements"))
+    assert second.post(STAFF_URL, {"token": token}).status_code == 302
+    assert not InfringementProcedure.objects.filter(infr_number="INFR(2030)0001").exists()
+    assert "was imported" in first.post(STAFF_URL, {"token": token}).content.decode()
+
+
+def test_an_upload_waits_a_day_then_is_refused_and_removed(client, staff_user):
+    client.force_login(staff_user)
+    token = token_of(upload(client, STAFF_URL, NEW_CASE, kind="infringements"))
+    PendingImport.objects.update(created_at=timezone.now() - KEEP - timedelta(minutes=1))
+    response = client.post(STAFF_URL, {"token": token}, follow=True)
+    assert "That upload is no longer waiting" in response.content.decode()
+    assert not InfringementProcedure.objects.filter(infr_number="INFR(2030)0001").exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_a_preview_forgets_every_upload_that_has_expired(client, staff_user, admin_user):
+    client.force_login(admin_user)
+    upload(client, STAFF_URL, NEW_CASE, kind="infringements")
+    PendingImport.objects.update(created_at=timezone.now() - KEEP - timedelta(minutes=1))
+    client.force_login(staff_user)
+    token = token_of(upload(client, STAFF_URL, REPORTS, kind="transposition"))
+    assert list(PendingImport.objects.values_list("token", flat=True)) == [token]
+
+
+def test_a_stored_file_that_changed_since_its_preview_is_not_applied(client, staff_user):
+    client.force_login(staff_user)
+    token = token_of(upload(client, STAFF_URL, NEW_CASE, kind="infringements"))
+    PendingImport.objects.update(data=NEW_CASE.replace(b"0001", b"0002"))
+    response = client.post(STAFF_URL, {"token": token}, follow=True)
+    assert "The stored file changed since its preview; nothing was written" in response.content.decode()
+    assert not InfringementProcedure.objects.filter(infr_number__startswith="INFR(2030)").exists()
+

@@ -3,8 +3,11 @@ any change to the data; logged-in users, query strings and forms with a CSRF tok
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
+from django.test import RequestFactory
 from django.urls import reverse
 
+from initiatives.caching import GENERATION_KEY, page_key
 from initiatives.models import KeyAction
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +46,31 @@ def test_a_change_to_the_data_is_on_the_page_at_the_next_visit(client, page_cach
     response = client.get(reverse("initiatives:initiative_detail", args=[action.initiative.number]))
     assert response["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+def test_a_page_stored_by_another_server_while_a_write_was_uncommitted_is_stale_once_it_commits(
+        client, page_cache, django_capture_on_commit_callbacks):
+    """Another app server (or gunicorn worker) may render a page from the data as it was before a write, while
+    the write's transaction is still open, and store it under the generation of that moment. The commit makes
+    it stale: the write is on the page at the next visit, not after PAGE_CACHE_SECONDS."""
+    client.get("/")
+    key = page_key(RequestFactory().get("/"))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        action = KeyAction.objects.order_by("id").first()
+        action.short_title = "A title changed a moment ago"
+        action.save()
+        _generation, page_before_the_write = cache.get(key)
+        cache.set(key, (cache.get(GENERATION_KEY), page_before_the_write), 300)  # what the other server does
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_a_transaction_of_many_changes_invalidates_once_more_at_its_commit_not_once_per_change(
+        page_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for action in KeyAction.objects.order_by("id")[:3]:
+            action.save()
+    assert len(callbacks) == 1
 
 
 def test_a_change_to_the_sources_of_a_fact_also_invalidates(client, page_cache):

@@ -33,3 +33,6 @@ __all__ += ["LegislativeFile", "LegislativeStage"]
 from .transposition import ArticleFinding  # noqa: E402
 
 __all__ += ["ArticleFinding"]
+from .imports import PendingImport  # noqa: E402
+
+__all__ += ["PendingImport"]

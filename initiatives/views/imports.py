@@ -2,9 +2,11 @@
 imports their own Member State's transposition as draft reports for the Commission's review.
 
 Two steps. The upload runs the import in a transaction that is always rolled back (the preview: what would
-be created, updated and left unchanged, and every rejected row). The file waits server-side under a random
-token kept in the user's session; "Apply" runs the same import again and keeps it only if no row is
-rejected (all or nothing). The stored file's SHA-256 is checked, so what is applied is what was previewed.
+be created, updated and left unchanged, and every rejected row). The file then waits in the database
+(models.PendingImport), which every app server shares, under a random token that only the same user, in the
+same login session and workspace, may apply, for a day. "Apply" runs the same import again and keeps it only
+if no row is rejected (all or nothing), removing the waiting file in the same transaction, so that it is
+applied at most once. The stored file's SHA-256 is checked, so what is applied is what was previewed.
 """
 
 from __future__ import annotations
@@ -12,14 +14,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import tempfile
-import time
-from datetime import date
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,29 +29,12 @@ from django.views.generic import FormView, View
 from initiatives import exports
 from initiatives.importers import KINDS, LIAISON_KIND, REGISTER_KIND, run_import
 from initiatives.importers.tabular import MAX_BYTES
+from initiatives.models import PendingImport
 from initiatives.roles import liaison_member_state
 
 from .mixins import LiaisonScopeMixin, StaffRequiredMixin
 
-SESSION_KEY = "pending_imports"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
-
-
-def upload_dir() -> Path:
-    path = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "csa-tracker-imports")
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def _forget_old_files(folder: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.upload"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass
 
 
 REGISTER_LABEL = gettext_lazy("a copy of the Commission's register of infringement decisions")
@@ -138,47 +119,55 @@ class ImportView(FormView):
             kind_label=self.kind_label(kind), preview=True))
 
     def keep(self, kind: str, filename: str, data: bytes, taken_on=None) -> str:
-        folder = upload_dir()
-        _forget_old_files(folder)
+        """Keep the previewed file where every app server finds it; forget the uploads that have expired."""
+        session = self.request.session
+        if session.session_key is None:  # a logged-in user has one; this is only a safeguard
+            session.save()
+        PendingImport.objects.expired().delete()
         token = secrets.token_urlsafe(24)
-        (folder / f"{token}.upload").write_bytes(data)
-        pending = self.request.session.get(SESSION_KEY, {})
-        pending[token] = {"kind": kind, "filename": filename, "sha256": hashlib.sha256(data).hexdigest(),
-                          "workspace": self.workspace, "taken_on": taken_on.isoformat() if taken_on else None}
-        self.request.session[SESSION_KEY] = pending
+        PendingImport.objects.create(
+            token=token, user=self.request.user, session_key=session.session_key, workspace=self.workspace,
+            kind=kind, filename=filename, taken_on=taken_on, sha256=hashlib.sha256(data).hexdigest(), data=data)
         return token
 
     def apply(self, token: str):
-        pending = self.request.session.get(SESSION_KEY, {})
-        entry = pending.get(token) if TOKEN_RE.match(token or "") else None
-        path = upload_dir() / f"{token}.upload"
-        if entry is None or entry.get("workspace") != self.workspace or not path.is_file():
-            messages.error(self.request, _("That upload is no longer waiting (it was applied, or it expired). "
-                                           "Upload the file again."))
-            return redirect(self.request.path)
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            messages.error(self.request, _("The stored file changed since its preview; nothing was written. "
-                                           "Upload it again."))
-            return redirect(self.request.path)
-        reason = _("import of %(file)s by %(user)s") % {"file": entry["filename"],
-                                                        "user": self.request.user.get_username()}
-        taken_on = date.fromisoformat(entry["taken_on"]) if entry.get("taken_on") else None
-        if taken_on is not None:  # the public change list names the copy, never the file or the user
-            reason += f" (register copy of {taken_on.isoformat()})"
-        result = run_import(entry["kind"], data, entry["filename"], dry_run=False, member_state=self.member_state(),
-                            reason=reason, taken_on=taken_on, user=self.request.user)
+        if not TOKEN_RE.match(token or ""):
+            return self.not_waiting()
+        with transaction.atomic():
+            # Locked until this transaction ends: a second "Apply" of the same token, on any server, waits,
+            # then finds it gone.
+            entry = PendingImport.objects.waiting().select_for_update().filter(
+                token=token, user=self.request.user, session_key=self.request.session.session_key or "",
+                workspace=self.workspace).first()
+            if entry is None:
+                PendingImport.objects.expired().delete()
+                return self.not_waiting()
+            data = bytes(entry.data)
+            if hashlib.sha256(data).hexdigest() != entry.sha256:
+                messages.error(self.request, _("The stored file changed since its preview; nothing was written. "
+                                               "Upload it again."))
+                return redirect(self.request.path)
+            reason = _("import of %(file)s by %(user)s") % {"file": entry.filename,
+                                                            "user": self.request.user.get_username()}
+            if entry.taken_on is not None:  # the public change list names the copy, never the file or the user
+                reason += f" (register copy of {entry.taken_on.isoformat()})"
+            result = run_import(entry.kind, data, entry.filename, dry_run=False, member_state=self.member_state(),
+                                reason=reason, taken_on=entry.taken_on, user=self.request.user)
+            if result.ok:
+                entry.delete()
         if not result.ok:  # the data changed since the preview: show why, keep the file for another try
             return self.render_to_response(self.get_context_data(
-                result=result, token=None, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]),
+                result=result, token=None, filename=entry.filename, kind_label=self.kind_label(entry.kind),
                 preview=True))
-        path.unlink(missing_ok=True)
-        pending.pop(token, None)
-        self.request.session[SESSION_KEY] = pending
         messages.success(self.request, _("%(file)s imported: %(summary)s.") % {
-            "file": entry["filename"], "summary": result.summary()})
+            "file": entry.filename, "summary": result.summary()})
         return self.render_to_response(self.get_context_data(
-            result=result, filename=entry["filename"], kind_label=self.kind_label(entry["kind"]), applied=True))
+            result=result, filename=entry.filename, kind_label=self.kind_label(entry.kind), applied=True))
+
+    def not_waiting(self):
+        messages.error(self.request, _("That upload is no longer waiting (it was applied, or it expired). "
+                                       "Upload the file again."))
+        return redirect(self.request.path)
 
     def kind_label(self, kind: str) -> str:
         if kind == REGISTER_KIND:
