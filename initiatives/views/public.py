@@ -28,7 +28,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from initiatives import aggregates, charts, exports, state
+from initiatives import aggregates, caching, charts, exports, state
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
@@ -223,8 +223,12 @@ class OverviewView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/overview.html"
 
     def get_context_data(self, **kwargs):
-        day = self.as_of.day
-        now = self.as_of.reference_day
+        day, now = self.as_of.day, self.as_of.reference_day
+        figures = caching.computed("overview", lambda: self.figures(day, now), day=day, reference_day=now)
+        return super().get_context_data(**figures, **kwargs)
+
+    def figures(self, day, now):
+        """Everything the overview shows of the data on `day`: the same for every visitor."""
         strategy = Strategy.objects.first()
         actions, events, procedures, decisions = frames_on(day)
         member_states = aggregates.member_state_frame()
@@ -253,7 +257,7 @@ class OverviewView(AsOfMixin, TemplateView):
                 _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
                    "shaded band is the strategy period and the dashed line today."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
-        return super().get_context_data(
+        return dict(
             strategy=strategy, headline=headline, headline_tiles=headline_tiles, progress=progress,
             compact_timeline=compact,
             compact_rows=compact_rows,
@@ -271,8 +275,7 @@ class OverviewView(AsOfMixin, TemplateView):
             verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
                       "procedures": aggregates.verification(procedures)},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
-            commitments=commitments_and_outcomes(day),
-            **kwargs)
+            commitments=commitments_and_outcomes(day))
 
 
 def headline_label(status: str, n: int) -> str:
