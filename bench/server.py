@@ -15,7 +15,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(8110, 8120)  # gunicorn ports set aside for tests and the benchmark
+# gunicorn ports set aside for tests and the benchmark; BENCH_PORTS=FIRST-LAST picks others (a shared machine)
+_first, _sep, _last = os.environ.get("BENCH_PORTS", "8110-8119").partition("-")
+PORTS = range(int(_first), int(_last or _first) + 1)
 
 
 def free_port() -> int:
@@ -33,7 +35,8 @@ def production_env(**extra: str) -> dict[str, str]:
     """The environment of `make serve`, on loopback and plain HTTP (no TLS proxy in front here)."""
     # Not inherited: test-only switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE) and the caller's own
     # settings choices, which each caller states again.
-    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "DATA_CACHE_SECONDS",
+               "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({
         "DEBUG": "false",
