@@ -213,10 +213,10 @@ def latest_changes(limit: int = 8):
 
 
 def frames_on(day):
-    """Key actions, events, procedures and decisions as they stood on `day` (None: now): the state engine
-    (initiatives/state.py) decides each, in SQL."""
-    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day), aggregates.procedure_frame(day),
-            aggregates.decision_frame(day))
+    """Key actions and events as they stood on `day` (None: now), and the procedures and decisions counted in
+    SQL (by Member State, state; stage, year): the state engine (initiatives/state.py) decides each."""
+    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day),
+            aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day))
 
 
 class OverviewView(AsOfMixin, TemplateView):
@@ -230,16 +230,16 @@ class OverviewView(AsOfMixin, TemplateView):
     def figures(self, day, now):
         """Everything the overview shows of the data on `day`: the same for every visitor."""
         strategy = Strategy.objects.first()
-        actions, events, procedures, decisions = frames_on(day)
+        actions, events, procedure_counts, decisions = frames_on(day)
+        procedures = aggregates.procedure_figures(procedure_counts)
         member_states = aggregates.member_state_frame()
-        open_ = aggregates.open_procedures(procedures)
         letters = aggregates.letters_by_year(decisions)
         by_initiative = aggregates.status_by_initiative(actions)
         changes = [] if day else latest_changes()  # what changed in the tracker lately says nothing of the past
         headline = aggregates.headline_counts(actions)
         headline_tiles = [(status, n, headline_label(status, n)) for status, n in headline["tiles"]]
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
-        open_codes = sorted(set(open_["member_state"]))
+        open_codes = procedures["open_member_states"]
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
         progress = Chart(
             "chart-progress", _g("Progress by initiative"),
@@ -268,12 +268,12 @@ class OverviewView(AsOfMixin, TemplateView):
             bound=int(member_states["bound"].sum()), member_state_count=len(member_states),
             not_bound=[name for name, bound in zip(member_states["name"], member_states["bound"], strict=True)
                        if not bound],
-            open_procedures=len(open_), open_member_states=[(code, names[code]) for code in open_codes],
-            procedure_count=len(procedures), letters=aggregates.records(letters),
+            open_procedures=procedures["open"], open_member_states=[(code, names[code]) for code in open_codes],
+            procedure_count=procedures["total"], letters=aggregates.records(letters),
             procedure_basis=state.basis(day).describe(),
-            unknown_procedures=int((procedures["state"] == ProcedureState.UNKNOWN).sum()),
+            unknown_procedures=procedures["unknown"],
             verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
-                      "procedures": aggregates.verification(procedures)},
+                      "procedures": procedures["verification"]},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
             commitments=commitments_and_outcomes(day))
 
@@ -668,7 +668,7 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letters = aggregates.letters_by_year(aggregates.decision_frame(self.as_of.day))
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(self.as_of.day))
         chart = None
         if len(letters):
             chart = Chart(
@@ -708,9 +708,10 @@ class AboutView(AsOfMixin, TemplateView):
         # What is unknown is said of the records as they are now; the figures follow `?as_of=`.
         day = self.as_of.day
         actions = aggregates.key_action_frame()
-        procedures, decisions = aggregates.procedure_frame(), aggregates.decision_frame()
-        procedures_on_day = aggregates.procedure_frame(day) if day else procedures
-        letters = aggregates.letters_by_year(aggregates.decision_frame(day) if day else decisions)
+        procedures, decisions = aggregates.procedure_count_frame(), aggregates.decision_count_frame()
+        now = aggregates.procedure_figures(procedures)
+        on_day = aggregates.procedure_figures(aggregates.procedure_count_frame(day)) if day else now
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day) if day else decisions)
         last_updated = last_recorded_change()
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
@@ -723,14 +724,13 @@ class AboutView(AsOfMixin, TemplateView):
             procedure_types=[{"label": kind.label, "definition": text}
                              for kind, text in PROCEDURE_TYPE_DEFINITIONS.items()],
             letters=aggregates.records(letters),
-            procedure_count=len(procedures), procedure_count_on=len(procedures_on_day),
-            open_count=len(aggregates.open_procedures(procedures_on_day)),
-            closed_count=int((procedures_on_day["state"] == ProcedureState.CLOSED).sum()),
-            unknown_count=int((procedures_on_day["state"] == ProcedureState.UNKNOWN).sum()),
+            procedure_count=now["total"], procedure_count_on=on_day["total"], open_count=on_day["open"],
+            closed_count=on_day["closed"], unknown_count=on_day["unknown"],
             register_copies=list(RegisterCopy.objects.order_by("taken_on")),
             procedure_basis=state.basis(day).describe(),
-            unknown_numbers=int(procedures["infr_number"].isna().sum()),
-            undated_decisions=int(decisions["date"].isna().sum()), decision_count=len(decisions),
+            unknown_numbers=now["unnumbered"],
+            undated_decisions=int(decisions.loc[decisions["year"].isna(), "n"].sum()),
+            decision_count=int(decisions["n"].sum()),
             unknown_status=int(actions["status"].eq("unknown").sum()),
             report_count=TranspositionReport.objects.published().count(),
             assessment_count=Assessment.objects.published().count(),
