@@ -174,7 +174,7 @@ def load(size: int) -> dict:
     log(f"== {size}x: gunicorn ({workers} workers{', Redis data cache' if redis else ', no shared cache'}, no page "
         f"cache) under wrk, {connections} connections, {duration} s per URL")
     results = {}
-    with gunicorn(bench_env(size, PAGE_CACHE_SECONDS="0", **extra), workers=workers,
+    with gunicorn(bench_env(size, PAGE_CACHE_SECONDS="0", **extra), workers=workers, wait=120,
                   log=RESULTS / f"gunicorn-{size}x.log") as base:
         for name, path in LOAD_PATHS.items():
             subprocess.run(["curl", "-s", "-o", "/dev/null", base + path], check=False)  # first render
@@ -292,6 +292,7 @@ def main() -> None:
     log("== static files (hashed, compressed), as production serves them")
     run(bench_env(sizes[0]), "manage.py", "collectstatic", "--noinput", "-v0")
     measured = measure(sizes)
+    (RESULTS / "measure.json").write_text(json.dumps(measured, indent=1), encoding="utf-8")  # kept if load fails
     loaded = {size: load(size) for size in sizes}
     engine = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
     summary = summarise(sizes, measured, loaded, engine)
