@@ -6,7 +6,7 @@ Run by bench/run.py as `python -m bench.measure` with DJANGO_SETTINGS_MODULE=ben
 size, answering one JSON line per command read on stdin, so that run.py can time the sizes in turn, request by
 request (on a shared machine, a burst of load then falls on both sizes alike):
 
-    paths              -> the pages and API list endpoints to measure
+    paths              -> the pages and API list endpoints to measure (bench/pages.py)
     volume             -> how many procedures, decisions, events the database holds
     probe PATH         -> its status, SQL queries (after two warming requests) and size in bytes
     time PATH          -> the milliseconds of one request
@@ -17,22 +17,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from urllib.parse import urlsplit
 
-# Public pages to measure, if they exist; API list endpoints are read from the API's root (/api/).
-PAGES = ["/", "/initiatives/", "/initiatives/1/", "/timeline/", "/member-states/", "/member-states/DE/",
-         "/directive/", "/infringements/", "/about/", "/open-data/", "/feed/",
-         # the same pages on a past day compute the state from every dated record (issue 7)
-         "/?as_of=2021-12-31", "/timeline/?as_of=2021-12-31", "/member-states/?as_of=2021-12-31",
-         "/infringements/?as_of=2021-12-31"]
+from bench.pages import public_urls
+
 TRIVIAL = "/bench/trivial/"
-
-
-def api_list_endpoints(client) -> list[str]:
-    response = client.get("/api/", HTTP_ACCEPT="application/json")
-    if response.status_code != 200:
-        return []
-    return sorted(urlsplit(url).path for url in response.json().values() if isinstance(url, str))
 
 
 def probe(client, path: str) -> dict:
@@ -70,7 +58,7 @@ def main() -> None:
     for line in sys.stdin:
         command, _sep, path = line.strip().partition(" ")
         if command == "paths":
-            answer = [TRIVIAL, *PAGES, *api_list_endpoints(client)]
+            answer = [TRIVIAL, *public_urls(client)]  # bench/pages.py: from the URLconf and the API root
         elif command == "volume":
             answer = {"procedures": InfringementProcedure.objects.count(), "decisions": Decision.objects.count(),
                       "events": KeyActionEvent.objects.count()}
