@@ -77,3 +77,15 @@ def test_an_outage_of_the_cache_computes_instead_of_failing(data_cache, monkeypa
 
     monkeypatch.setattr(cache, "get_many", broken)
     assert caching.computed("x", lambda: 42, day=None, reference_day=date(2026, 1, 1)) == 42
+
+
+def test_the_member_states_summary_and_the_eu_average_follow_a_write_at_once(client, data_cache):
+    from initiatives.models import InfringementProcedure
+
+    before_list = client.get("/member-states/").content.decode()
+    before_page = client.get("/member-states/MT/").context["eu"]
+    DecisionFactory(procedure=ProcedureFactory(), stage=Stage.LETTER_OF_FORMAL_NOTICE, when="2024-03-05")
+    after_page = client.get("/member-states/MT/").context["eu"]
+    assert after_page["open_procedures"] > before_page["open_procedures"]
+    assert client.get("/member-states/").content.decode() != before_list
+    assert InfringementProcedure.objects.filter(member_state__code="FR").exists()

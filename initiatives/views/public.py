@@ -435,10 +435,8 @@ class MemberStateListView(AsOfMixin, TemplateView):
         form = MeasureForm(self.request.GET or None, choices=MAP_MEASURES)
         measure = form.chosen
         day = self.as_of.day
-        member_states = aggregates.member_state_frame()
-        summary = aggregates.member_state_summary(
-            member_states, aggregates.procedure_frame(day), aggregates.decision_frame(day),
-            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+        summary = caching.computed("member-state-summary", lambda: member_state_summary(day), day=day,
+                                   reference_day=self.as_of.reference_day)
         articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
         rows = aggregates.records(summary)
         for row in rows:
@@ -527,11 +525,17 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
         context["factsheet"] = factsheet(procedures, context["findings"], reported=context["reported"],
                                          obliging=context["obliging"], reference_day=now)
-        everyone = aggregates.member_state_summary(  # the EU average beside each figure: 6 queries, constant
-            aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
-            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
-        context["eu"] = aggregates.eu_averages(everyone, now)
+        # the EU average beside each figure: 6 queries, constant; the same on every Member State's page
+        context["eu"] = caching.computed("eu-averages", lambda: aggregates.eu_averages(member_state_summary(day), now),
+                                         day=day, reference_day=now)
         return context
+
+
+def member_state_summary(day):
+    """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries."""
+    return aggregates.member_state_summary(
+        aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
+        aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
 
 
 def directive_with_deadline(reference_day) -> dict:
