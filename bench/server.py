@@ -25,8 +25,9 @@ def port_range(text: str) -> range:
     return range(int(first), int(last or first) + 1)
 
 
-# gunicorn ports set aside for tests and the benchmark (TEST_SERVER_PORTS moves them when others are taken)
-PORTS = port_range(os.environ.get("TEST_SERVER_PORTS") or "8110-8119")
+# gunicorn ports set aside for tests and the benchmark (TEST_SERVER_PORTS, or BENCH_PORTS for make bench, moves
+# them when others are taken)
+PORTS = port_range(os.environ.get("TEST_SERVER_PORTS") or os.environ.get("BENCH_PORTS") or "8110-8119")
 
 
 def free_port() -> int:
@@ -44,7 +45,8 @@ def production_env(**extra: str) -> dict[str, str]:
     """The environment of `make serve`, on loopback and plain HTTP (no TLS proxy in front here)."""
     # Not inherited: test-only switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE) and the caller's own
     # settings choices, which each caller states again.
-    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "REDIS_URL", "PAGE_CACHE_SECONDS", "DATA_CACHE_SECONDS",
+               "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.update({
         "DEBUG": "false",

@@ -133,3 +133,39 @@ class PageCacheMiddleware:
                 logger.exception("page cache: could not store %s", request.path)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+# --- computed parts of pages ------------------------------------------------------------------------------------
+#
+# The page cache keeps whole pages, for anonymous visitors without a query string. The figures of some pages
+# (the overview's counts, charts and latest changes; the Member States' summary) are costly to compute and the
+# same for every visitor, staff and liaison included, on any filter of the same day: `computed()` keeps them,
+# under the same generation token (any write makes them stale at once), the language and the day they are for.
+# The page itself is still rendered for every request. On only with DATA_CACHE_SECONDS > 0, which needs the
+# shared cache (REDIS_URL) for the same reason as the page cache.
+
+
+def computed(name: str, build, *, day, reference_day, seconds: int | None = None):
+    """`build()`, or what it returned under the current generation for the same `name`, language, `day` (None:
+    the present) and `reference_day` (today, for the present: figures such as slippage count to it)."""
+    from django.utils.translation import get_language
+
+    seconds = settings.DATA_CACHE_SECONDS if seconds is None else seconds
+    if seconds <= 0:
+        return build()
+    key = f"data:{name}:{get_language()}:{day.isoformat() if day else 'now'}:{reference_day.isoformat()}"
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        token = found.get(GENERATION_KEY) or new_generation()
+    except Exception:  # the cache is down: compute, rather than fail
+        logger.exception("data cache: unreachable")
+        return build()
+    stored = found.get(key)
+    if stored is not None and stored[0] == token:
+        return stored[1]
+    value = build()
+    try:
+        cache.set(key, (token, value), seconds)  # under the token read before computing: a write meanwhile wins
+    except Exception:
+        logger.exception("data cache: could not store %s", name)
+    return value

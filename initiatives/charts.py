@@ -9,6 +9,7 @@ through `json_script`, and initiatives/static/initiatives/js/charts.js draws it 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import textwrap
@@ -170,10 +171,11 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
         "marker": {"color": "#ffffff", "size": 13, "symbol": "diamond", "line": {"color": INK, "width": 2}},
         "hovertemplate": "%{y}<br>" + labels["deadline"] + ": %{customdata}<extra></extra>"})
     if not known.empty:
+        when = functools.cache(_when)  # for this chart only (its language): events share days, formatting is slow
         traces.append({
             "type": "scatter", "x": [d.isoformat() for d in known["date"]],
             "y": [names[i] for i in known["key_action_id"]], "mode": "markers", "name": "× " + labels["events"],
-            "customdata": [[_when(d, p), _short(t, 80)] for d, p, t in
+            "customdata": [[when(d, p), _short(t, 80)] for d, p, t in
                            zip(known["date"], known["date_precision"], known["description"], strict=True)],
             "marker": {"color": MUTED, "size": 7, "symbol": "x-thin", "line": {"color": MUTED, "width": 1.5}},
             "hovertemplate": "%{customdata[0]}: %{customdata[1]}<extra></extra>"})

@@ -134,6 +134,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
+# Computed parts of pages (the overview's figures ...: caching.computed), under the same rule; pages still render.
+DATA_CACHE_SECONDS = int(os.environ.get("DATA_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 
 # Sessions live in the database, which every app server shares, so a session opened on one server is valid on
 # the others, provided all have the same SECRET_KEY (it signs the session data and the messages cookie). Uploads

@@ -5,5 +5,6 @@ from strategy_tracker.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-# Query-count tests must see every query: no page cache unless a test turns it on.
+# Query-count tests must see every query: no page or data cache unless a test turns it on.
 PAGE_CACHE_SECONDS = 0
+DATA_CACHE_SECONDS = 0

@@ -79,6 +79,16 @@ def test_the_decisions_it_makes_keep_the_order_rules(synthetic_database):
         assert sequence_errors(steps, procedure.type) == [], procedure
 
 
+def test_every_dated_decision_it_makes_knows_the_last_day_of_its_period(synthetic_database, client):
+    # bulk_create skips Decision.save(), which sets date_latest: without it a Member State's chart failed (500)
+    make(multiplier=1)
+    for decision in Decision.objects.filter(note__startswith=SYNTHETIC_LABEL):
+        assert decision.date_latest == decision.when.end, decision
+    code = Decision.objects.filter(note__startswith=SYNTHETIC_LABEL).values_list(
+        "procedure__member_state__code", flat=True).first()
+    assert client.get(f"/member-states/{code}/").status_code == 200
+
+
 def test_it_writes_history_beyond_creation(synthetic_database):
     make(multiplier=1)
     assert InfringementProcedure.history.filter(history_type="+").count() == 30

@@ -28,7 +28,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from initiatives import aggregates, charts, exports, state
+from initiatives import aggregates, caching, charts, exports, state
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
@@ -215,29 +215,33 @@ def latest_changes(limit: int = 8):
 
 
 def frames_on(day):
-    """Key actions, events, procedures and decisions as they stood on `day` (None: now): the state engine
-    (initiatives/state.py) decides each, in SQL."""
-    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day), aggregates.procedure_frame(day),
-            aggregates.decision_frame(day))
+    """Key actions and events as they stood on `day` (None: now), and the procedures and decisions counted in
+    SQL (by Member State, state; stage, year): the state engine (initiatives/state.py) decides each."""
+    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day),
+            aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day))
 
 
 class OverviewView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/overview.html"
 
     def get_context_data(self, **kwargs):
-        day = self.as_of.day
-        now = self.as_of.reference_day
+        day, now = self.as_of.day, self.as_of.reference_day
+        figures = caching.computed("overview", lambda: self.figures(day, now), day=day, reference_day=now)
+        return super().get_context_data(**figures, **kwargs)
+
+    def figures(self, day, now):
+        """Everything the overview shows of the data on `day`: the same for every visitor."""
         strategy = Strategy.objects.first()
-        actions, events, procedures, decisions = frames_on(day)
+        actions, events, procedure_counts, decisions = frames_on(day)
+        procedures = aggregates.procedure_figures(procedure_counts)
         member_states = aggregates.member_state_frame()
-        open_ = aggregates.open_procedures(procedures)
         letters = aggregates.letters_by_year(decisions)
         by_initiative = aggregates.status_by_initiative(actions)
         changes = [] if day else latest_changes()  # what changed in the tracker lately says nothing of the past
         headline = aggregates.headline_counts(actions)
         headline_tiles = [(status, n, headline_label(status, n)) for status, n in headline["tiles"]]
         status_columns = [c for c in by_initiative.columns if c in VOCABULARIES["key_action"][0].values]
-        open_codes = set(open_["member_state"])
+        open_codes = set(procedures["open_member_states"])
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
         progress = Chart(
             "chart-progress", _g("Progress by initiative"),
@@ -256,7 +260,7 @@ class OverviewView(AsOfMixin, TemplateView):
                 _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
                    "shaded band is the strategy period and the dashed line today."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
-        return super().get_context_data(
+        return dict(
             strategy=strategy, headline=headline, headline_tiles=headline_tiles, progress=progress,
             compact_timeline=compact,
             compact_rows=compact_rows,
@@ -267,16 +271,15 @@ class OverviewView(AsOfMixin, TemplateView):
             bound=int(member_states["bound"].sum()), member_state_count=len(member_states),
             not_bound=[name for name, bound in zip(member_states["name"], member_states["bound"], strict=True)
                        if not bound],
-            open_procedures=len(open_), open_member_states=[(code, name) for code, name in names.items()
-                                                           if code in open_codes],  # protocol order
-            procedure_count=len(procedures), letters=aggregates.records(letters),
+            open_procedures=procedures["open"], open_member_states=[(code, name) for code, name in names.items()
+                                                                    if code in open_codes],  # protocol order
+            procedure_count=procedures["total"], letters=aggregates.records(letters),
             procedure_basis=state.basis(day).describe(),
-            unknown_procedures=int((procedures["state"] == ProcedureState.UNKNOWN).sum()),
+            unknown_procedures=procedures["unknown"],
             verified={"key_actions": aggregates.verification(aggregates.key_actions_only(actions)),
-                      "procedures": aggregates.verification(procedures)},
+                      "procedures": procedures["verification"]},
             changes=changes, last_updated=changes[0]["when"] if changes else None, today=now,
-            commitments=commitments_and_outcomes(day),
-            **kwargs)
+            commitments=commitments_and_outcomes(day))
 
 
 def headline_label(status: str, n: int) -> str:
@@ -436,10 +439,8 @@ class MemberStateListView(AsOfMixin, TemplateView):
         form = MeasureForm(self.request.GET or None, choices=MAP_MEASURES)
         measure = form.chosen
         day = self.as_of.day
-        member_states = aggregates.member_state_frame()
-        summary = aggregates.member_state_summary(
-            member_states, aggregates.procedure_frame(day), aggregates.decision_frame(day),
-            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+        summary = caching.computed("member-state-summary", lambda: member_state_summary(day), day=day,
+                                   reference_day=self.as_of.reference_day)
         articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
         rows = aggregates.records(summary)
         for row in rows:
@@ -527,11 +528,17 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
         context["factsheet"] = factsheet(procedures, context["findings"], reported=context["reported"],
                                          obliging=context["obliging"], reference_day=now)
-        everyone = aggregates.member_state_summary(  # the EU average beside each figure: 6 queries, constant
-            aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
-            aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
-        context["eu"] = aggregates.eu_averages(everyone, now)
+        # the EU average beside each figure: 6 queries, constant; the same on every Member State's page
+        context["eu"] = caching.computed("eu-averages", lambda: aggregates.eu_averages(member_state_summary(day), now),
+                                         day=day, reference_day=now)
         return context
+
+
+def member_state_summary(day):
+    """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries."""
+    return aggregates.member_state_summary(
+        aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
+        aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
 
 
 def directive_with_deadline(reference_day) -> dict:
@@ -668,7 +675,7 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letters = aggregates.letters_by_year(aggregates.decision_frame(self.as_of.day))
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(self.as_of.day))
         chart = None
         if len(letters):
             chart = Chart(
@@ -708,9 +715,10 @@ class AboutView(AsOfMixin, TemplateView):
         # What is unknown is said of the records as they are now; the figures follow `?as_of=`.
         day = self.as_of.day
         actions = aggregates.key_action_frame()
-        procedures, decisions = aggregates.procedure_frame(), aggregates.decision_frame()
-        procedures_on_day = aggregates.procedure_frame(day) if day else procedures
-        letters = aggregates.letters_by_year(aggregates.decision_frame(day) if day else decisions)
+        procedures, decisions = aggregates.procedure_count_frame(), aggregates.decision_count_frame()
+        now = aggregates.procedure_figures(procedures)
+        on_day = aggregates.procedure_figures(aggregates.procedure_count_frame(day)) if day else now
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day) if day else decisions)
         last_updated = last_recorded_change()
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
@@ -723,14 +731,13 @@ class AboutView(AsOfMixin, TemplateView):
             procedure_types=[{"label": kind.label, "definition": text}
                              for kind, text in PROCEDURE_TYPE_DEFINITIONS.items()],
             letters=aggregates.records(letters),
-            procedure_count=len(procedures), procedure_count_on=len(procedures_on_day),
-            open_count=len(aggregates.open_procedures(procedures_on_day)),
-            closed_count=int((procedures_on_day["state"] == ProcedureState.CLOSED).sum()),
-            unknown_count=int((procedures_on_day["state"] == ProcedureState.UNKNOWN).sum()),
+            procedure_count=now["total"], procedure_count_on=on_day["total"], open_count=on_day["open"],
+            closed_count=on_day["closed"], unknown_count=on_day["unknown"],
             register_copies=list(RegisterCopy.objects.order_by("taken_on")),
             procedure_basis=state.basis(day).describe(),
-            unknown_numbers=int(procedures["infr_number"].isna().sum()),
-            undated_decisions=int(decisions["date"].isna().sum()), decision_count=len(decisions),
+            unknown_numbers=now["unnumbered"],
+            undated_decisions=int(decisions.loc[decisions["year"].isna(), "n"].sum()),
+            decision_count=int(decisions["n"].sum()),
             unknown_status=int(actions["status"].eq("unknown").sum()),
             report_count=TranspositionReport.objects.published().count(),
             assessment_count=Assessment.objects.published().count(),

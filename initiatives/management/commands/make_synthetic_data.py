@@ -33,7 +33,7 @@ from initiatives.choices import (
     ProcedureType,
     Stage,
 )
-from initiatives.dates import Precision
+from initiatives.dates import PartialDate, Precision
 from initiatives.importers import reference
 from initiatives.importers.events import KEY_ACTION_COLUMNS
 from initiatives.importers.tabular import read_table
@@ -190,9 +190,10 @@ class Generator:
             if i < extra:
                 stages.append(Stage.REASONED_OPINION if i % 2 else Stage.CLOSED)
             for position, stage in enumerate(stages, start=1):
-                decisions.append(Decision(procedure=procedure, position=position, stage=stage, date=day,
-                                          date_precision=precision, confidence=self.confidence(),
-                                          note=f"{SYNTHETIC_LABEL}."))
+                decision = Decision(procedure=procedure, position=position, stage=stage,
+                                    confidence=self.confidence(), note=f"{SYNTHETIC_LABEL}.")
+                decision.when = PartialDate(day, precision)  # bulk_create skips save(): date_latest set here
+                decisions.append(decision)
                 day, precision = (opened + timedelta(days=self.random.randrange(60, 700))), Precision.DAY
         bulk_create_with_history(decisions, Decision, batch_size=500, default_change_reason=CHANGE_REASON)
         decisions = list(Decision.objects.filter(procedure__in=procedures).order_by("id"))
