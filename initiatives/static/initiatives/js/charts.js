@@ -1,5 +1,8 @@
 /* Draws every chart of a page: each <div data-plotly-figure="ID"> gets the figure stored in the
    <script type="application/json" id="ID"> that json_script wrote. No inline script: the strict CSP holds.
+   plotly.js is not in the page's <head>: each chart names the partial bundle that draws its traces
+   (data-plotly-bundle, chosen by initiatives/charts.py), which is loaded here, after the page is read, once
+   per bundle; until it has drawn, the chart keeps its height and the page its text summary and table.
    The base map is fetched from our own static files (data-topojson-url on the chart), never from a CDN. */
 (function () {
   "use strict";
@@ -15,10 +18,10 @@
     };
   }
 
-  function draw(element) {
+  function figureOf(element) {
     var source = document.getElementById(element.getAttribute("data-plotly-figure"));
-    if (!source || typeof window.Plotly === "undefined") {
-      return;
+    if (!source) {
+      return null;
     }
     var figure = JSON.parse(source.textContent);
     var layout = figure.layout || {};
@@ -31,9 +34,21 @@
         layout[key] = replace ? value : Object.assign({}, layout[key], value);
       });
     }
+    figure.layout = layout;
+    return figure;
+  }
+
+  // The chart's own height, before plotly.js arrives: the text below does not jump when it draws.
+  function reserve(element, figure) {
+    if (figure && figure.layout.height) {
+      element.style.minHeight = figure.layout.height + "px";
+    }
+  }
+
+  function draw(element, figure, Plotly) {
     element.textContent = "";
     element.classList.add("chart-drawn");
-    window.Plotly.newPlot(element, figure.data || [], layout, config(element)).then(function () {
+    Plotly.newPlot(element, figure.data || [], figure.layout, config(element)).then(function () {
       // a map's shapes arrive once its geometry is fetched, and are redrawn on resize: link them each time
       element.on("plotly_afterplot", function () { linkShapes(element); });
       linkShapes(element);
@@ -94,11 +109,40 @@
     });
   }
 
+  // Each bundle defines window.Plotly; they are loaded one after the other, and each chart is drawn with the
+  // bundle it named, so that two bundles on one page would not mix.
+  function load(url) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = function () { resolve(window.Plotly); };
+      script.onerror = reject;
+      document.body.appendChild(script);
+    });
+  }
+
   function drawAll() {
-    var elements = document.querySelectorAll("[data-plotly-figure]");
-    for (var i = 0; i < elements.length; i++) {
-      draw(elements[i]);
-    }
+    var byBundle = {};
+    var order = [];
+    document.querySelectorAll("[data-plotly-figure]").forEach(function (element) {
+      var figure = figureOf(element);
+      var url = element.getAttribute("data-plotly-bundle");
+      if (!figure || !url) {
+        return;
+      }
+      reserve(element, figure);
+      if (!byBundle[url]) {
+        byBundle[url] = [];
+        order.push(url);
+      }
+      byBundle[url].push([element, figure]);
+    });
+    order.reduce(function (previous, url) {
+      return previous.then(function () { return load(url); }).then(function (Plotly) {
+        byBundle[url].forEach(function (pair) { draw(pair[0], pair[1], Plotly); });
+      });
+    }, Promise.resolve()).catch(function () { /* the text summaries and tables stay */ });
   }
 
   if (document.readyState === "loading") {
