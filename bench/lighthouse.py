@@ -75,8 +75,10 @@ def run(base: str, paths: list[str] = PATHS) -> dict:
     for path in paths:
         try:
             results[path] = audit(base + path)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, KeyError, ValueError) as error:
-            results[path] = {"error": str(error)[:300]}
+        except subprocess.CalledProcessError as error:
+            results[path] = {"error": (error.stderr or b"").decode(errors="replace").strip()[-300:] or str(error)}
+        except (subprocess.TimeoutExpired, OSError, KeyError, ValueError) as error:
+            results[path] = {"error": str(error)[-300:]}
     return results
 
 
