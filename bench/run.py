@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import weight
 from bench.server import ROOT, gunicorn, production_env
 
 RESULTS = ROOT / "bench-results"
@@ -218,6 +219,10 @@ def main() -> None:
     measured = {size: measure(size) for size in sizes}
     loaded = {size: load(size) for size in sizes}
     summary = summarise(sizes, measured, loaded)
+    log(f"== {sizes[0]}x: page weight and Lighthouse against gunicorn (bench/weight.py, bench/lighthouse.py)")
+    with gunicorn(bench_env(sizes[0]), workers=2, log=RESULTS / "gunicorn-web.log") as base:
+        summary["web"] = weight.web(base)
+    summary["targets"].update(summary["web"]["targets"])
     report = {"sizes": sizes, "volume": {f"{size}x": measured[size]["volume"] for size in sizes},
               "measured": {f"{size}x": measured[size] for size in sizes}, "load": {f"{s}x": loaded[s] for s in sizes},
               **summary, "seconds": round(time.monotonic() - started)}
