@@ -74,7 +74,10 @@ def run(base: str, paths: list[str] = PATHS) -> dict:
     results = {}
     for path in paths:
         try:
-            results[path] = audit(base + path)
+            try:
+                results[path] = audit(base + path)
+            except subprocess.CalledProcessError:  # Lighthouse now and then loses the trace (NO_NAVSTART): again
+                results[path] = audit(base + path)
         except subprocess.CalledProcessError as error:
             results[path] = {"error": (error.stderr or b"").decode(errors="replace").strip()[-300:] or str(error)}
         except (subprocess.TimeoutExpired, OSError, KeyError, ValueError) as error:
