@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages migrate data demo lint check serve fuzz-api bench loadtest wrk clean
+.PHONY: run test install messages migrate data demo lint check serve fuzz-api bench loadtest wrk clean vendor-js lighthouse
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -74,5 +74,24 @@ loadtest: install wrk
 fuzz-api: install
 	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -q tests/test_api_fuzz.py
 
+# JavaScript (npm, pinned in package.json and package-lock.json): the plotly.js partial bundles, vendored and
+# committed (so `make run` needs no npm), and Lighthouse for `make bench`. `npm ci` once per lock file.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | md5sum | cut -c1-12)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $(NODE_STAMP)
+
+node_modules: $(NODE_STAMP)
+
+# Copy the plotly.js bundles from node_modules into initiatives/static/ and check them against vendor.sha256.
+vendor-js: node_modules
+	$(PYTHON) tools/vendor_js.py
+
+# Lighthouse on the five public pages of a server already running in production mode (`make serve`).
+LIGHTHOUSE_URL ?= http://$(HOST):$(PORT)
+lighthouse: install node_modules
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_URL)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

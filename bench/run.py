@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import weight
 from bench.server import ROOT, gunicorn, production_env
+from bench.targets import target
 
 RESULTS = ROOT / "bench-results"
 LOAD_PATHS = {"trivial": "/bench/trivial/", "overview": "/", "register": "/infringements/"}
@@ -183,12 +185,6 @@ def load(size: int) -> dict:
             "urls": results}
 
 
-def target(figure: str, value, goal: str, met: bool) -> dict:
-    """One line of the closing table: a figure of issue 16, its target, met or not. Other sections of the
-    report (page weight, Lighthouse) add lines of the same shape to report["targets"]."""
-    return {"figure": figure, "value": value, "target": goal, "met": bool(met)}
-
-
 def summarise(sizes: list[int], measured: dict[int, dict], loaded: dict[int, dict], engine: str) -> dict:
     small, large = sizes[0], sizes[-1]
     rows = []
@@ -295,6 +291,10 @@ def main() -> None:
     loaded = {size: load(size) for size in sizes}
     engine = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
     summary = summarise(sizes, measured, loaded, engine)
+    log(f"== {sizes[0]}x: page weight and Lighthouse against gunicorn (bench/weight.py, bench/lighthouse.py)")
+    with gunicorn(bench_env(sizes[0]), workers=2, log=RESULTS / "gunicorn-web.log") as base:
+        summary["web"] = weight.web(base)
+    summary["targets"] += summary["web"].pop("targets")
     report = {"sizes": sizes, "engine": engine, "volume": {f"{size}x": measured[size]["volume"] for size in sizes},
               "measured": {f"{size}x": measured[size] for size in sizes}, "load": {f"{s}x": loaded[s] for s in sizes},
               **summary, "seconds": round(time.monotonic() - started)}

@@ -68,6 +68,29 @@ def legend_name(vocabulary: str, value: str, extra_labels: dict[str, str] | None
     return f"{symbol} {label(vocabulary, value, extra_labels)}"
 
 
+# The plotly.js partial bundles we serve (initiatives/static/initiatives/vendor/plotly/, pinned in package.json),
+# lightest first, each with the trace types it draws: a page loads the first one that draws all its figure's
+# traces (tests/test_charts.py reads the trace types from the bundles themselves).
+PLOTLY_BUNDLES = {
+    "initiatives/vendor/plotly/plotly-basic.min.js": frozenset({"scatter", "bar", "pie"}),
+    "initiatives/vendor/plotly/plotly-geo.min.js": frozenset({"scatter", "scattergeo", "choropleth"}),
+}
+
+
+def trace_types(figure: dict) -> set[str]:
+    """The trace types a figure (as `figure_data` gives it) draws; plotly's default type is scatter."""
+    return {trace.get("type", "scatter") for trace in figure.get("data", [])}
+
+
+def bundle_for(figure: dict) -> str:
+    """The static path of the lightest plotly.js bundle that draws every trace of `figure`."""
+    needed = trace_types(figure)
+    for path, types in PLOTLY_BUNDLES.items():
+        if needed <= types:
+            return path
+    raise ValueError(f"no plotly.js bundle draws the traces {sorted(needed)}; add one to PLOTLY_BUNDLES")
+
+
 def figure_data(fig: go.Figure) -> dict:
     """The figure as plain JSON data for `json_script`."""
     return json.loads(fig.to_json())

@@ -66,7 +66,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: compressed at collectstatic
+    # Pages compressed for clients that accept it (with Django's random padding against BREACH), below the
+    # middleware that answer before any view and above those that read or write the body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "initiatives.language.RememberedLanguageMiddleware",  # after the language is known, before any page

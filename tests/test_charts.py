@@ -41,10 +41,41 @@ def test_validation_catches_a_misspelt_property(every_figure_is_valid):
     every_figure_is_valid.clear()
 
 
-def test_the_served_plotly_bundle_matches_the_python_package():
-    head = (STATIC / "vendor" / "plotly" / "plotly.min.js").read_text(encoding="utf-8")[:200]
-    assert re.search(r"plotly\.js v([\d.]+)", head)[1] == plotly.offline.get_plotlyjs_version()
+def bundle_text(path: str) -> str:
+    return (STATIC.parent / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", list(charts.PLOTLY_BUNDLES))
+def test_each_served_plotly_bundle_is_the_version_the_python_package_expects(path):
+    head = bundle_text(path)[:300]
+    assert re.search(r"plotly\.js \([a-z]+ - minified\) v([\d.]+)", head)[1] == plotly.offline.get_plotlyjs_version()
+
+
+@pytest.mark.parametrize("path", list(charts.PLOTLY_BUNDLES))
+def test_each_served_plotly_bundle_draws_exactly_the_trace_types_charts_py_says(path):
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle_text(path)))
+    assert registered == charts.PLOTLY_BUNDLES[path]
+
+
+def test_the_vendored_plotly_files_are_those_recorded_from_the_lock_file():
+    from tools import vendor_js
+
+    assert vendor_js.check() == []
+    assert set(charts.PLOTLY_BUNDLES) == {f"initiatives/vendor/plotly/{name}" for name in vendor_js.FILES
+                                          if name.endswith(".js")}
     assert (STATIC / "vendor" / "plotly" / "plotly.css").stat().st_size > 1000
+
+
+def test_the_full_plotly_bundle_is_not_served():
+    assert not (STATIC / "vendor" / "plotly" / "plotly.min.js").exists()
+
+
+def test_a_figure_gets_the_lightest_bundle_that_draws_all_its_traces():
+    assert charts.bundle_for({"data": [{"type": "bar"}, {"y": [1]}]}).endswith("plotly-basic.min.js")
+    assert charts.bundle_for({"data": [{"type": "choropleth"}, {"type": "scattergeo"}]}).endswith(
+        "plotly-geo.min.js")
+    with pytest.raises(ValueError, match="heatmap"):
+        charts.bundle_for({"data": [{"type": "bar"}, {"type": "heatmap"}]})
 
 
 def test_status_bar_has_one_trace_per_status_coloured_like_the_badges():

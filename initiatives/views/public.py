@@ -94,6 +94,11 @@ class Chart:
     def data_id(self) -> str:
         return f"{self.id}-data"
 
+    @property
+    def bundle(self) -> str:
+        """The static path of the plotly.js bundle that draws this figure (js/charts.js loads it)."""
+        return charts.bundle_for(self.figure)
+
 
 def extra_labels() -> dict[str, str]:
     return {key: str(value) for key, value in EXTRA_LABELS.items()}

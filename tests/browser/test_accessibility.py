@@ -111,3 +111,12 @@ def test_every_element_a_keyboard_user_reaches_shows_its_focus(page, path):
             unmarked.append(key)
     assert len(seen) > 1, f"Tab reached nothing on {path}"
     assert unmarked == [], f"focus is not visible on: {unmarked}"
+
+
+def test_a_page_number_of_the_register_is_a_target_of_at_least_24_by_24_pixels(page):
+    page.set_viewport_size(DESKTOP)
+    page.goto("/infringements/")
+    links = page.locator("nav.pagination a")
+    assert links.count() >= 2
+    for box in [links.nth(i).bounding_box() for i in range(links.count())]:
+        assert box["width"] >= 24 and box["height"] >= 24, box

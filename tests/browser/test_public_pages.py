@@ -14,8 +14,23 @@ def open_page(page, path):
 
 
 def drawn_charts(page):
-    page.wait_for_selector(".chart-drawn .main-svg", state="attached", timeout=10_000)
+    """Scrolls to each chart (js/charts.js loads plotly.js as a chart nears the screen) and counts those drawn."""
+    for chart in page.locator("[data-plotly-figure]").all():
+        chart.scroll_into_view_if_needed()
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-plotly-figure]')]
+        .every(chart => chart.querySelector('.main-svg'))""", timeout=10_000)
     return page.locator(".chart-drawn").count()
+
+
+def test_a_chart_far_below_the_screen_is_not_drawn_and_its_plotly_not_loaded_until_a_reader_scrolls_to_it(page):
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if "plotly" in request.url else None)
+    page.set_viewport_size({"width": 1280, "height": 700})
+    open_page(page, "/infringements/")  # the letters chart is under the register's filters and summary
+    assert page.locator(".chart-drawn").count() == 0 and scripts == []
+    assert page.locator("#chart-letters").evaluate("e => parseFloat(getComputedStyle(e).minHeight)") == 320
+    assert drawn_charts(page) == 1
+    assert any("plotly-basic" in url for url in scripts) and any(url.endswith(".css") for url in scripts)
 
 
 def test_overview_draws_its_progress_chart_and_compact_timeline(page):

@@ -16,6 +16,7 @@ def open_page(page, path, width=1280):
 
 
 def chart(page, selector):
+    page.locator(selector).scroll_into_view_if_needed()  # js/charts.js loads plotly.js as a chart nears the screen
     page.wait_for_selector(f"{selector}.chart-drawn .main-svg", state="attached", timeout=10_000)
     return page.locator(selector)
 

@@ -1,5 +1,9 @@
 /* Draws every chart of a page: each <div data-plotly-figure="ID"> gets the figure stored in the
    <script type="application/json" id="ID"> that json_script wrote. No inline script: the strict CSP holds.
+   plotly.js is not in the page's <head>: each chart names the partial bundle that draws its traces
+   (data-plotly-bundle, chosen by initiatives/charts.py), which is loaded here once the page is read and the
+   chart comes near the screen, once per bundle; until it has drawn, the chart keeps its height and the page
+   its text summary and table.
    The base map is fetched from our own static files (data-topojson-url on the chart), never from a CDN. */
 (function () {
   "use strict";
@@ -15,10 +19,10 @@
     };
   }
 
-  function draw(element) {
+  function figureOf(element) {
     var source = document.getElementById(element.getAttribute("data-plotly-figure"));
-    if (!source || typeof window.Plotly === "undefined") {
-      return;
+    if (!source) {
+      return null;
     }
     var figure = JSON.parse(source.textContent);
     var layout = figure.layout || {};
@@ -31,9 +35,21 @@
         layout[key] = replace ? value : Object.assign({}, layout[key], value);
       });
     }
+    figure.layout = layout;
+    return figure;
+  }
+
+  // The chart's own height, before plotly.js arrives: the text below does not jump when it draws.
+  function reserve(element, figure) {
+    if (figure && figure.layout.height) {
+      element.style.minHeight = figure.layout.height + "px";
+    }
+  }
+
+  function draw(element, figure, Plotly) {
     element.textContent = "";
     element.classList.add("chart-drawn");
-    window.Plotly.newPlot(element, figure.data || [], layout, config(element)).then(function () {
+    Plotly.newPlot(element, figure.data || [], figure.layout, config(element)).then(function () {
       // a map's shapes arrive once its geometry is fetched, and are redrawn on resize: link them each time
       element.on("plotly_afterplot", function () { linkShapes(element); });
       linkShapes(element);
@@ -94,11 +110,73 @@
     });
   }
 
-  function drawAll() {
-    var elements = document.querySelectorAll("[data-plotly-figure]");
-    for (var i = 0; i < elements.length; i++) {
-      draw(elements[i]);
+  // plotly.css, linked (not injected: the CSP forbids inline style) before plotly.js first runs, which then
+  // finds it by its id and adds no <style> of its own; not in <head>, where it would hold the first paint.
+  function linkStyle(url) {
+    if (!url || document.getElementById("plotly.js-style-global")) {
+      return;
     }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.id = "plotly.js-style-global";
+    link.className = "no-inline-styles";
+    link.href = url;
+    document.head.appendChild(link);
+  }
+
+  // Each bundle defines window.Plotly: they are loaded one at a time, each once, and each chart is drawn
+  // with the bundle it named, so that two bundles on one page would not mix.
+  var loaded = {};
+  var queue = Promise.resolve();
+
+  function load(url) {
+    if (!loaded[url]) {
+      loaded[url] = queue = queue.then(function () {
+        return new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = url;
+          script.async = true;
+          script.onload = function () { resolve(window.Plotly); };
+          script.onerror = reject;
+          document.body.appendChild(script);
+        });
+      });
+    }
+    return loaded[url];
+  }
+
+  function start(element, figure) {
+    linkStyle(element.getAttribute("data-plotly-css"));
+    load(element.getAttribute("data-plotly-bundle")).then(function (Plotly) {
+      // a task of its own for each chart, not one long task after the bundle's own
+      window.setTimeout(function () { draw(element, figure, Plotly); }, 0);
+    }).catch(function () { /* the text summary and the table stay */ });
+  }
+
+  // A chart's bundle is fetched when the chart comes near the screen: a reader who never scrolls to it
+  // never pays for plotly.js. Without IntersectionObserver, at once.
+  function drawAll() {
+    var watch = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          watch.unobserve(entry.target);
+          start(entry.target, entry.target.plotlyFigure);
+        }
+      });
+    }, {rootMargin: "300px 0px"}) : null;
+    document.querySelectorAll("[data-plotly-figure]").forEach(function (element) {
+      var figure = figureOf(element);
+      if (!figure || !element.getAttribute("data-plotly-bundle")) {
+        return;
+      }
+      reserve(element, figure);
+      if (watch) {
+        element.plotlyFigure = figure;
+        watch.observe(element);
+      } else {
+        start(element, figure);
+      }
+    });
   }
 
   if (document.readyState === "loading") {
