@@ -226,7 +226,7 @@ class KeyActionForm(PlainTextFormMixin, VerifiedTodayFormMixin, PreciseDateFormM
                    "progress": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})}
         help_texts = {"narrative": _("Shown on the public pages. Plain text."),
                       "status_reason": _("Needed when you change a status that follows from the evidence (a "
-                                         "\u201cpropose\u201d commitment whose file has a proposal); shown on the "
+                                         "“propose” commitment whose file has a proposal); shown on the "
                                          "public page."),
                       "status_source": _("The source for the status you set: a link or a document reference.")}
 
