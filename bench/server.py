@@ -31,7 +31,12 @@ PORTS = port_range(os.environ.get("TEST_SERVER_PORTS") or os.environ.get("BENCH_
 
 
 def free_port() -> int:
-    for port in PORTS:
+    """The first port of PORTS free now. Under pytest-xdist each worker starts at its own share of the range,
+    so that two workers probing at the same moment do not both pick the same port."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    start = (int(worker) if worker.isdecimal() else 0) * (len(PORTS) // max(workers, 1))
+    for port in [*PORTS[start:], *PORTS[:start]]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

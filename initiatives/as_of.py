@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from initiatives.dates import PartialDate, Precision
 
@@ -89,12 +89,12 @@ def parse_as_of(raw: str | None, today: date) -> AsOf:
     except ValueError:
         day = None
     if day is None:
-        return AsOf(None, today, _g("“%(value)s” is not a date: write it as YYYY-MM-DD, for example "
+        return AsOf(None, today, gettext("“%(value)s” is not a date: write it as YYYY-MM-DD, for example "
                                     "2021-12-31.") % {"value": text[:40]})
     if day > today:
-        return AsOf(None, today, _g("%(day)s is in the future.") % {"day": day.isoformat()})
+        return AsOf(None, today, gettext("%(day)s is in the future.") % {"day": day.isoformat()})
     if day < EARLIEST:
-        return AsOf(None, today, _g("The tracker starts on %(earliest)s: choose a later date.") % {
+        return AsOf(None, today, gettext("The tracker starts on %(earliest)s: choose a later date.") % {
             "earliest": EARLIEST.isoformat()})
     if day == today:
         return AsOf(None, today)

@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MAX_QUERY_LENGTH = 200
@@ -228,7 +228,7 @@ KINDS: list[Kind] = [
          lambda o: o.display_name, lambda o: reverse("initiatives:member_state_detail", args=[o.code]),
          order_by=("protocol_order",)),  # the Style Guide's order in every language (ISG 7.1.2)
     Kind("articles", _("Articles of Directive 2011/93/EU"), _articles, ("title",),
-         lambda o: _g("Art. %(n)s %(title)s") % {"n": o.number, "title": o.title},
+         lambda o: gettext("Art. %(n)s %(title)s") % {"n": o.number, "title": o.title},
          lambda o: reverse("initiatives:directive_matrix") + f"?group={o.group}",
          order_by=("number",)),
     Kind("procedures", _("Infringement procedures"), _procedures,

@@ -13,7 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from initiatives.choices import Confidence, ReviewState, Stage
 from initiatives.dates import Precision
@@ -39,7 +39,7 @@ class EditConflict(Exception):
     def __init__(self, revisions: list[Revision], version: int):
         self.revisions = revisions
         self.version = version  # the current version, for the form's next attempt
-        super().__init__(_g("This record was changed by someone else while you were editing it."))
+        super().__init__(gettext("This record was changed by someone else while you were editing it."))
 
 
 class StateError(Exception):
@@ -190,14 +190,14 @@ def mark_verified(records: dict[type, Iterable[int]], *, user, today: date) -> i
         missing += [f"{model._meta.verbose_name} {pk}" for pk in sorted(wanted - {row.pk for row in rows})]
         found += rows
     if missing:
-        raise ValidationError(_g("No such record: %(records)s. Nothing was marked as verified.")
+        raise ValidationError(gettext("No such record: %(records)s. Nothing was marked as verified.")
                               % {"records": ", ".join(missing)})
     marked = 0
     for record in found:
         if record.last_verified == today:
             continue
         record.last_verified = today
-        _save_audited(record, user=user, reason=_g("verified against sources"))
+        _save_audited(record, user=user, reason=gettext("verified against sources"))
         marked += 1
     return marked
 
@@ -213,7 +213,7 @@ def save_liaison_report(report: LiaisonReport, *, user, version: int | None, sub
     if report.pk is not None:
         stored = LiaisonReport.objects.get(pk=report.pk)
         if stored.state == ReviewState.SUBMITTED:
-            raise StateError(_g("This report is waiting for the Commission's review and cannot be changed now."))
+            raise StateError(gettext("This report is waiting for the Commission's review and cannot be changed now."))
     report.full_clean()
     if submit:
         report.state = ReviewState.SUBMITTED
@@ -221,7 +221,7 @@ def save_liaison_report(report: LiaisonReport, *, user, version: int | None, sub
         report.submitted_at = timezone.now()
     else:
         report.state = ReviewState.DRAFT
-    _save_audited(report, user=user, reason=_g("submitted for review") if submit else None)
+    _save_audited(report, user=user, reason=gettext("submitted for review") if submit else None)
     return report
 
 
@@ -229,21 +229,21 @@ def _check_reviewable(report: LiaisonReport, version: int | None, user) -> None:
     _check_version(report, version)
     report.refresh_from_db()
     if report.state != ReviewState.SUBMITTED:
-        raise StateError(_g("Only a submitted report can be reviewed; this one is %(state)s.")
+        raise StateError(gettext("Only a submitted report can be reviewed; this one is %(state)s.")
                          % {"state": report.get_state_display()})
     if report.submitted_by_id is not None and report.submitted_by_id == user.pk:
-        raise StateError(_g("You submitted this report, so another member of staff must review it."))
+        raise StateError(gettext("You submitted this report, so another member of staff must review it."))
 
 
 @transaction.atomic
 def return_liaison_report(report: LiaisonReport, *, user, comment: str, version: int | None) -> LiaisonReport:
     _check_reviewable(report, version, user)
     if not comment.strip():
-        raise ValidationError({"review_comment": _g("Say what the liaison should change.")})
+        raise ValidationError({"review_comment": gettext("Say what the liaison should change.")})
     report.state = ReviewState.RETURNED
     report.review_comment = comment.strip()
     report.reviewed_by, report.reviewed_at = user, timezone.now()
-    _save_audited(report, user=user, reason=_g("returned for changes"))
+    _save_audited(report, user=user, reason=gettext("returned for changes"))
     return report
 
 
@@ -259,10 +259,10 @@ def approve_liaison_report(report: LiaisonReport, *, user, version: int | None,
     _check_reviewable(report, version, user)
     now = timezone.now()
     as_of = timezone.localdate(report.submitted_at) if report.submitted_at else (today or timezone.localdate())
-    citation = _g("Report of the %(ms)s liaison on Art. %(n)s, submitted %(date)s, approved by the Commission "
+    citation = gettext("Report of the %(ms)s liaison on Art. %(n)s, submitted %(date)s, approved by the Commission "
                   "%(approved)s") % {"ms": report.member_state.name, "n": report.article.number,
                                      "date": as_of.isoformat(), "approved": timezone.localdate(now).isoformat()}
-    reason = _g("approved liaison report")
+    reason = gettext("approved liaison report")
     measures = []
     if report.has_measure:
         measure = NationalMeasure.objects.filter(member_state=report.member_state,

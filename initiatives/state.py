@@ -41,7 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import formats
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from initiatives.as_of import counted_q
 from initiatives.choices import KeyActionStatus, ProcedureState, Stage
@@ -222,8 +222,8 @@ class Evidence:
 
     def describe(self) -> str:
         if self.stage is None:
-            return _g("listed in the Commission's register on %(day)s") % {"day": self.when.display()}
-        return _g("%(stage)s of %(day)s") % {"stage": Stage(self.stage).label, "day": self.when.display()}
+            return gettext("listed in the Commission's register on %(day)s") % {"day": self.when.display()}
+        return gettext("%(stage)s of %(day)s") % {"stage": Stage(self.stage).label, "day": self.when.display()}
 
 
 def newest_evidence(procedure) -> Evidence | None:
@@ -243,13 +243,13 @@ def describe_state(procedure) -> str:
     if state == ProcedureState.CLOSED:
         when = closure_when(procedure)
         if when is None:
-            return _g("closed (date unknown)")
-        return _g("closed %(when)s") % {"when": when.display()} if when.precision == "between" else \
-            _g("closed on %(when)s") % {"when": when.display()}
+            return gettext("closed (date unknown)")
+        return gettext("closed %(when)s") % {"when": when.display()} if when.precision == "between" else \
+            gettext("closed on %(when)s") % {"when": when.display()}
     if state == ProcedureState.OPEN:
         evidence = newest_evidence(procedure)
-        return _g("open: %(evidence)s") % {"evidence": evidence.describe()} if evidence else _g("open")
-    return _g("unknown: the evidence cannot say whether it was still open")
+        return gettext("open: %(evidence)s") % {"evidence": evidence.describe()} if evidence else gettext("open")
+    return gettext("unknown: the evidence cannot say whether it was still open")
 
 
 def state_detail(procedure) -> str:
@@ -261,8 +261,8 @@ def state_detail(procedure) -> str:
         return evidence.describe() if evidence else ""
     if state == ProcedureState.CLOSED:
         when = closure_when(procedure)
-        return when.display() if when else _g("date unknown")
-    return _g("the evidence cannot decide")
+        return when.display() if when else gettext("date unknown")
+    return gettext("the evidence cannot decide")
 
 
 def time_open_end(procedure, reference_day: date) -> date | None:
@@ -282,13 +282,13 @@ class Basis:
 
     def describe(self) -> str:
         if self.copy_day is None:
-            return _g("from the decisions recorded in the tracker's sources (no copy of the Commission's "
+            return gettext("from the decisions recorded in the tracker's sources (no copy of the Commission's "
                       "register by then)")
         day = formats.date_format(self.copy_day)
         if self.decisions_since:
-            return _g("as listed in the Commission's register on %(day)s and the decisions recorded since") % {
+            return gettext("as listed in the Commission's register on %(day)s and the decisions recorded since") % {
                 "day": day}
-        return _g("as listed in the Commission's register on %(day)s") % {"day": day}
+        return gettext("as listed in the Commission's register on %(day)s") % {"day": day}
 
 
 def basis(day: date | None = None) -> Basis:

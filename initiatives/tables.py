@@ -11,9 +11,8 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from initiatives import state as state_engine
 from initiatives.choices import ProcedureState, Stage
@@ -53,10 +52,10 @@ _cache_cell_signatures()
 def duration(start: date | None, end: date | None) -> str:
     """"4 years 2 months", from the first day of one period to another; "unknown" if either is missing."""
     if start is None or end is None:
-        return _g("unknown")
+        return gettext("unknown")
     months = (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
     if months < 1:
-        return _g("less than a month")
+        return gettext("less than a month")
     years, months = divmod(months, 12)
     year_text = ngettext("%(n)d year", "%(n)d years", years) % {"n": years}
     month_text = ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
@@ -65,14 +64,14 @@ def duration(start: date | None, end: date | None) -> str:
     if not years:
         return month_text
     # Translators: a duration of years and months, e.g. "4 years 2 months" (French "4 ans et 2 mois").
-    return _g("%(years)s %(months)s") % {"years": year_text, "months": month_text}
+    return gettext("%(years)s %(months)s") % {"years": year_text, "months": month_text}
 
 
 def slippage_text(days: int | None) -> str:
     if days is None:
-        return _g("unknown")
+        return gettext("unknown")
     if days <= 0:
-        return _g("on time")
+        return gettext("on time")
     return ngettext("%(n)d day late", "%(n)d days late", days) % {"n": days}
 
 
@@ -104,7 +103,7 @@ class KeyActionTable(tables.Table):
         return format_html('<a href="{}">{}</a>', reverse("initiatives:initiative_detail", args=[number]), number)
 
     def render_short_title(self, record, value):
-        tag = format_html(' <span class="tag">{}</span>', _g("context commitment")) \
+        tag = format_html(' <span class="tag">{}</span>', gettext("context commitment")) \
             if record.is_context_commitment else ""
         return format_html('<a href="{}">{}</a>{}', record.get_absolute_url(), in_english(value), tag)
 
@@ -200,7 +199,7 @@ class ProcedureTable(tables.Table):
 
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
-        return date_format(value) if value else _g("not yet verified by staff")
+        return date_format(value) if value else gettext("not yet verified by staff")
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
     order_infr_number = unknown_last("infr_number")
@@ -234,12 +233,12 @@ class MemberStateTable(tables.Table):
                            value)
 
     def render_bound(self, value):
-        return _g("yes") if value else _g("no (opt-out)")
+        return gettext("yes") if value else gettext("no (opt-out)")
 
     def render_furthest_stage(self, record, value):
         if not record["bound"]:
-            return _g("not bound")
-        return status_badge("stage", value) if value else _g("no procedure recorded")
+            return gettext("not bound")
+        return status_badge("stage", value) if value else gettext("no procedure recorded")
 
     def render_latest_date(self, record):
         return precise_date(record["latest_date"], record["latest_precision"], unknown="–",
@@ -247,8 +246,8 @@ class MemberStateTable(tables.Table):
 
     def render_worst_assessment(self, record, value):
         if not record["bound"]:
-            return _g("not bound")
-        return status_badge("assessment", value) if value else _g("unknown: no published assessment")
+            return gettext("not bound")
+        return status_badge("assessment", value) if value else gettext("unknown: no published assessment")
 
     def render_articles_reported(self, record, value):
         return format_html("{} / {}", value, record["articles_total"]) if record["bound"] else "–"

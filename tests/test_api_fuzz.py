@@ -40,4 +40,6 @@ def test_the_api_and_its_schema_agree(case):
     """Every check schemathesis has (issue 12, item 17): no server error, and beyond that each answer is the one
     the schema promises: what it allows is accepted (positive_data_acceptance), what it excludes is refused
     (negative_data_rejection), with documented status codes, content types, headers and bodies."""
-    case.call_and_validate()
+    # Answers are gzipped for clients that ask (GZipMiddleware); the WSGI transport asks as requests does but
+    # does not decode, so this client asks for the body as it is.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})

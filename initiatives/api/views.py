@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter
 from django_filters.rest_framework import DjangoFilterBackend
@@ -49,11 +49,11 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
         errors = {}
         for name, value in request.query_params.items():
             if value == "":
-                errors[name] = [_g("Give a value, or leave the parameter out.")]
+                errors[name] = [gettext("Give a value, or leave the parameter out.")]
             elif isinstance(filters_.get(name), BooleanFilter) and value not in ("true", "false"):
-                errors[name] = [_g("Write true or false.")]
+                errors[name] = [gettext("Write true or false.")]
             elif reason := control_character_error(value):
-                errors[name] = [_g("This value %(reason)s") % {"reason": reason}]
+                errors[name] = [gettext("This value %(reason)s") % {"reason": reason}]
         if errors:
             raise ValidationError(errors)
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from initiatives.dates import PartialDate
 
@@ -155,7 +155,7 @@ def revisions(model, pk, *, exclude: dict | None = None) -> list[Revision]:
         user = record.history_user
         result.append(Revision(
             history_id=record.history_id, when=record.history_date,
-            who=user.get_username() if user else _g("system (import or command)"),
+            who=user.get_username() if user else gettext("system (import or command)"),
             kind=record.history_type, reason=record.history_change_reason or "", changes=changes))
         if record.history_type != "-":
             previous = record

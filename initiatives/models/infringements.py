@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,23 +41,23 @@ def sequence_errors(steps: Sequence[tuple[str, PartialDate | None]], procedure_t
     for index, (stage, when) in enumerate(steps, start=1):
         label = Stage(stage).label
         if Stage.CLOSED in seen:
-            errors.append(_g("Decision %(n)s (%(stage)s) comes after the closure: a closure must be the last "
+            errors.append(gettext("Decision %(n)s (%(stage)s) comes after the closure: a closure must be the last "
                              "decision of a procedure.") % {"n": index, "stage": label})
         if index == 1 and stage != Stage.LETTER_OF_FORMAL_NOTICE:
-            errors.append(_g("Decision 1 is a %(stage)s: a procedure must start with a letter of formal "
+            errors.append(gettext("Decision 1 is a %(stage)s: a procedure must start with a letter of formal "
                              "notice.") % {"stage": label})
         elif index > 1:
             needed = STAGE_PREREQUISITES[Stage(stage)]
             if needed and not seen.intersection(needed):
-                errors.append(_g("Decision %(n)s is a %(stage)s but no %(needed)s comes before it in the "
+                errors.append(gettext("Decision %(n)s is a %(stage)s but no %(needed)s comes before it in the "
                                  "same procedure.") % {
-                    "n": index, "stage": label, "needed": _g(" or ").join(str(Stage(s).label) for s in needed)})
+                    "n": index, "stage": label, "needed": gettext(" or ").join(str(Stage(s).label) for s in needed)})
         if stage == Stage.REFERRAL_WITH_SANCTIONS and procedure_type == ProcedureType.NON_CONFORMITY:
-            errors.append(_g("Decision %(n)s: a referral with financial sanctions under Art. 260(3) applies "
+            errors.append(gettext("Decision %(n)s: a referral with financial sanctions under Art. 260(3) applies "
                              "only to non-communication procedures.") % {"n": index})
         if when is not None:
             if latest is not None and when.certainly_before(latest[1]):
-                errors.append(_g("Decision %(n)s is dated %(date)s, before decision %(m)s (%(prev)s): dates "
+                errors.append(gettext("Decision %(n)s is dated %(date)s, before decision %(m)s (%(prev)s): dates "
                                  "cannot go backwards.") % {
                     "n": index, "date": when.display(), "m": latest[0], "prev": latest[1].display()})
             if latest is None or latest[1].start <= when.start:
@@ -113,7 +113,7 @@ class InfringementProcedure(SourcedFact):
         ]
 
     def __str__(self):
-        number = self.infr_number or _g("INFR number unknown")
+        number = self.infr_number or gettext("INFR number unknown")
         return f"{self.member_state.code} {number} ({self.get_type_display()})"
 
     def get_absolute_url(self):
@@ -159,7 +159,7 @@ class Decision(PreciseDateMixin, SourcedFact):
         ]
 
     def __str__(self):
-        when = self.when.display() if self.when else _g("date unknown")
+        when = self.when.display() if self.when else gettext("date unknown")
         return f"{self.get_stage_display()}, {when}"
 
     @property

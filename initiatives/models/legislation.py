@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -89,9 +89,10 @@ def next_step(steps: Sequence[Step]) -> str | None:
     if stage in (*ENDED, Kind.EXPIRY):
         return None  # the file ended, or its act stopped applying
     if stage == Kind.REJECTED:
-        return _g("none under this proposal: it was rejected (a new proposal or a Council position may follow)")
+        return gettext("none under this proposal: it was rejected (a new proposal or a Council position may follow)")
     if stage == Kind.PROPOSAL:
-        return _g("%(a)s and %(b)s") % {"a": label[Kind.EP_COMMITTEE_VOTE], "b": label[Kind.COUNCIL_GENERAL_APPROACH]}
+        return gettext("%(a)s and %(b)s") % {"a": label[Kind.EP_COMMITTEE_VOTE],
+                                              "b": label[Kind.COUNCIL_GENERAL_APPROACH]}
     if stage in (Kind.EP_COMMITTEE_VOTE, Kind.EP_PLENARY_FIRST_READING, Kind.COUNCIL_GENERAL_APPROACH):
         parliament = bool(seen & {Kind.EP_COMMITTEE_VOTE, Kind.EP_PLENARY_FIRST_READING})
         council = Kind.COUNCIL_GENERAL_APPROACH in seen
@@ -101,8 +102,8 @@ def next_step(steps: Sequence[Step]) -> str | None:
             return label[Kind.TRILOGUE]
         return label[Kind.EP_COMMITTEE_VOTE] if council else label[Kind.COUNCIL_GENERAL_APPROACH]
     expected = {
-        Kind.TRILOGUE: _g("%(a)s (or a further trilogue)") % {"a": label[Kind.PROVISIONAL_AGREEMENT]},
-        Kind.PROVISIONAL_AGREEMENT: _g("%(a)s and %(b)s") % {"a": label[Kind.EP_PLENARY_APPROVAL],
+        Kind.TRILOGUE: gettext("%(a)s (or a further trilogue)") % {"a": label[Kind.PROVISIONAL_AGREEMENT]},
+        Kind.PROVISIONAL_AGREEMENT: gettext("%(a)s and %(b)s") % {"a": label[Kind.EP_PLENARY_APPROVAL],
                                                               "b": label[Kind.COUNCIL_ADOPTION]},
         Kind.EP_PLENARY_APPROVAL: label[Kind.COUNCIL_ADOPTION],
         Kind.COUNCIL_FIRST_READING_POSITION: label[Kind.EP_SECOND_READING],
@@ -124,26 +125,26 @@ def order_errors(steps: Sequence[Step]) -> list[str]:
     adoptions = [when for kind, when in steps if kind in ADOPTION]
     publications = [when for kind, when in steps if kind == Kind.OJ_PUBLICATION]
     if len(proposals) > 1:
-        errors.append(_g("A file has one Commission proposal; %(n)s are recorded.") % {"n": len(proposals)})
+        errors.append(gettext("A file has one Commission proposal; %(n)s are recorded.") % {"n": len(proposals)})
     if proposals:
         for kind, when in steps:
             if kind != Kind.PROPOSAL and when.certainly_before(proposals[0]):
-                errors.append(_g("The %(stage)s of %(date)s comes before the proposal (%(proposal)s): no stage "
+                errors.append(gettext("The %(stage)s of %(date)s comes before the proposal (%(proposal)s): no stage "
                                  "comes before the proposal.") % {
                     "stage": Kind(kind).label, "date": when.display(), "proposal": proposals[0].display()})
     for kind, when in steps:
         if kind not in AFTER_ADOPTION:
             continue
         if not adoptions:
-            errors.append(_g("A %(stage)s (%(date)s) is recorded but no adoption (Council adoption or "
+            errors.append(gettext("A %(stage)s (%(date)s) is recorded but no adoption (Council adoption or "
                              "Parliament second reading): no %(stage)s before the adoption.") % {
                 "stage": Kind(kind).label, "date": when.display()})
         elif all(when.certainly_before(adopted) for adopted in adoptions):
-            errors.append(_g("The %(stage)s of %(date)s comes before the adoption (%(adopted)s).") % {
+            errors.append(gettext("The %(stage)s of %(date)s comes before the adoption (%(adopted)s).") % {
                 "stage": Kind(kind).label, "date": when.display(), "adopted": adoptions[0].display()})
         if kind == Kind.ENTRY_INTO_FORCE and publications and all(
                 when.certainly_before(published) for published in publications):
-            errors.append(_g("The entry into force of %(date)s comes before the publication (%(published)s).") % {
+            errors.append(gettext("The entry into force of %(date)s comes before the publication (%(published)s).") % {
                 "date": when.display(), "published": publications[0].display()})
     return errors
 

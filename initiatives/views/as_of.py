@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from initiatives.as_of import EARLIEST, AsOf, parse_as_of
 
@@ -45,7 +45,7 @@ def as_of_bar(request, as_of: AsOf) -> dict:
 
     current = as_of.day
     years = [{"label": str(day.year), "url": url_for(day), "current": current == day,
-              "title": _g("31 December %(year)s") % {"year": day.year}} for day in as_of.year_steps()]
+              "title": gettext("31 December %(year)s") % {"year": day.year}} for day in as_of.year_steps()]
     reference = current or as_of.today
     previous_end = date(reference.year - 1, 12, 31)  # the end of the year before the one shown
     next_end = None
@@ -57,7 +57,7 @@ def as_of_bar(request, as_of: AsOf) -> dict:
         "years": years,
         "today_url": url_for(None),
         "previous": {"label": previous_end.year, "url": url_for(previous_end)} if previous_end >= EARLIEST else None,
-        "next": ({"label": _g("today") if next_end == as_of.today else next_end.year,
+        "next": ({"label": gettext("today") if next_end == as_of.today else next_end.year,
                   "url": url_for(None if next_end == as_of.today else next_end)} if next_end else None),
         "hidden": [(name, value) for name, values in request.GET.lists() if name not in ("as_of", "page")
                    for value in values],

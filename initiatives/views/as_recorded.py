@@ -23,7 +23,7 @@ from django.apps import apps
 from django.db.models import Exists, Min, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -159,9 +159,9 @@ def key_action_display(initiatives: dict[int, int]) -> Callable[[dict], dict[str
             "action": f"{number}/{row['code']}",
             "title": row["short_title"],
             "status": row["status"],
-            "progress": _g("unknown") if progress is None else f"{progress} %",
+            "progress": gettext("unknown") if progress is None else f"{progress} %",
             "deadline": row["deadline_wording"],
-            "delivered": partial(row["date"], row["date_precision"], _g("not delivered or unknown")),
+            "delivered": partial(row["date"], row["date_precision"], gettext("not delivered or unknown")),
         }
     return display
 
@@ -173,7 +173,7 @@ def procedure_display(member_states: dict[int, MemberState]) -> Callable[[dict],
         state = member_states.get(row["member_state_id"])
         return {
             "member_state": state.name if state else f"#{row['member_state_id']}",
-            "number": row["infr_number"] or _g("INFR number unknown"),
+            "number": row["infr_number"] or gettext("INFR number unknown"),
             "type": str(types.get(row["type"], row["type"])),
         }
     return display
@@ -181,7 +181,7 @@ def procedure_display(member_states: dict[int, MemberState]) -> Callable[[dict],
 
 def decision_display(row: dict) -> dict[str, object]:
     return {"position": row["position"], "stage": row["stage"],
-            "date": PartialDate.of(row).display() if row["date"] is not None else _g("date unknown")}
+            "date": PartialDate.of(row).display() if row["date"] is not None else gettext("date unknown")}
 
 
 def infringements_by_member_state(procedures: list[Row], decisions: list[Row],

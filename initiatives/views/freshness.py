@@ -18,9 +18,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from initiatives import services
@@ -110,7 +109,7 @@ def label_and_edit_url(slug: str, record) -> tuple[str, str | None]:
     if slug == "procedure":
         return str(record), reverse("initiatives:staff_procedure", args=[record.pk])
     if slug == "decision":  # decisions are added, not edited: their procedure's page lists them
-        return (_g("%(procedure)s, decision %(n)s: %(decision)s") % {
+        return (gettext("%(procedure)s, decision %(n)s: %(decision)s") % {
             "procedure": record.procedure, "n": record.position, "decision": record},
             reverse("initiatives:staff_procedure", args=[record.procedure_id]))
     if slug == "assessment":
@@ -158,10 +157,10 @@ def parse_chosen(values: list[str]) -> tuple[dict[type, set[int]], list[str]]:
         slug, _sep, pk = value.partition(":")
         kind = KINDS_BY_SLUG.get(slug)
         if kind is None:
-            errors.append(_g("“%(value)s” is not a kind of record that can be verified here.")
+            errors.append(gettext("“%(value)s” is not a kind of record that can be verified here.")
                           % {"value": value[:60]})
         elif not pk.isdecimal() or len(pk) > 18:
-            errors.append(_g("“%(value)s” does not name a record.") % {"value": value[:60]})
+            errors.append(gettext("“%(value)s” does not name a record.") % {"value": value[:60]})
         else:
             chosen.setdefault(kind.model, set()).add(int(pk))
     return chosen, errors
@@ -192,7 +191,7 @@ class NeedsCheckingView(StaffRequiredMixin, TemplateView):
         values = request.POST.getlist("record")
         chosen, errors = parse_chosen(values)
         if not values:
-            errors = [_g("Tick at least one record you checked against its sources, then press “Verified today”.")]
+            errors = [gettext("Tick at least one record you checked against its sources, then press “Verified today”.")]
         if not errors:
             try:
                 marked = services.mark_verified(chosen, user=request.user, today=timezone.localdate())

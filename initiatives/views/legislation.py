@@ -15,7 +15,7 @@ from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.views.generic import FormView, TemplateView
 
 from initiatives import charts, services
@@ -141,12 +141,12 @@ class LegislationDetailView(AsOfMixin, TemplateView):
             rows = [{"label": str(LegislativeStageKind(s.stage).label), "start": s.when.start, "end": s.when.end,
                      "when": s.when.display()} for s in state.stages]
             periods = [(state.in_force.start, state.in_force.end)] if state.in_force else []
-            chart = Chart("chart-legislation", _g("Stages over time"),
-                          _g("One row per kind of stage, in the procedure's order; a diamond is a day, a bar a month "
-                             "or a year; the green band is the time its act applied."),
+            chart = Chart("chart-legislation", gettext("Stages over time"),
+                          gettext("One row per kind of stage, in the procedure's order; a diamond is a day, a bar a "
+                                  "month or a year; the green band is the time its act applied."),
                           charts.figure_data(charts.legislative_timeline(
                               rows, in_force=periods, stage_order=[str(label) for label in LegislativeStageKind.labels],
-                              in_force_label=_g("act applies"))))
+                              in_force_label=gettext("act applies"))))
         return super().get_context_data(file=file, state=state, chart=chart, proposed=bool(state.current), **kwargs)
 
 
@@ -193,7 +193,7 @@ class StageFormView(StaffRequiredMixin, ConflictMixin, FormView):
             reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
         if refused:
             return refused
-        messages.success(self.request, _g("Stage saved."))
+        messages.success(self.request, gettext("Stage saved."))
         return HttpResponseRedirect(reverse("initiatives:staff_legislation"))
 
 

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _g
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.generic import FormView, RedirectView, TemplateView
 
 from initiatives import services
@@ -91,7 +90,7 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
     def post(self, request, *args, **kwargs):
         self.get_objects()
         if not self.report.editable_by_liaison:
-            messages.error(request, _g("This report is waiting for the Commission's review and cannot be "
+            messages.error(request, gettext("This report is waiting for the Commission's review and cannot be "
                                        "changed now."))
             return HttpResponseRedirect(request.path)
         return super().post(request, *args, **kwargs)
@@ -107,10 +106,10 @@ class LiaisonArticleView(LiaisonScopeMixin, ConflictMixin, FormView):
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
             return self.form_invalid(form)
         if submit:
-            messages.success(self.request, _g("Art. %(n)s submitted for review. The Commission will approve it or "
+            messages.success(self.request, gettext("Art. %(n)s submitted for review. The Commission will approve it or "
                                               "return it with a comment.") % {"n": self.article.number})
             return HttpResponseRedirect(reverse("initiatives:liaison_member_state", args=[self.member_state.code]))
-        messages.success(self.request, _g("Draft saved. Nothing is published until you submit it and the "
+        messages.success(self.request, gettext("Draft saved. Nothing is published until you submit it and the "
                                           "Commission approves it."))
         following = self.next_article() if "save_next" in self.request.POST else None
         if following is not None:
@@ -157,7 +156,7 @@ class LiaisonTableView(LiaisonScopeMixin, TemplateView):
                                          initial={"version": current_version(report)})
                 # an empty first choice: a row not started stays empty (and unchanged) until the liaison picks
                 choices = [c for c in form.fields["status"].choices if c[0] != ""]
-                form.fields["status"].widget = forms.Select(choices=[("", _g("not reported"))] + choices)
+                form.fields["status"].widget = forms.Select(choices=[("", gettext("not reported"))] + choices)
                 form.fields["comment"].widget.attrs["rows"] = 2
             fields = [form[name] for name in self.TABLE_FIELDS] if form is not None else []
             rows.append({"article": article, "report": report, "form": form, "fields": fields})
@@ -173,10 +172,10 @@ class LiaisonTableView(LiaisonScopeMixin, TemplateView):
         changed = [row for row in rows if row["form"] is not None and row["form"].has_changed()
                    and row["form"].add_prefix("version") in request.POST]
         if not changed:
-            messages.info(request, _g("Nothing changed, so nothing was saved."))
+            messages.info(request, gettext("Nothing changed, so nothing was saved."))
             return self.render_to_response(self.get_context_data(rows=rows))
         if not all(row["form"].is_valid() for row in changed):
-            messages.error(request, _g("Nothing was saved: correct the rows marked below, then save again."))
+            messages.error(request, gettext("Nothing was saved: correct the rows marked below, then save again."))
             return self.render_to_response(self.get_context_data(rows=rows, invalid=True))
         try:
             with transaction.atomic():
@@ -184,11 +183,11 @@ class LiaisonTableView(LiaisonScopeMixin, TemplateView):
                     services.save_liaison_report(row["form"].instance, user=request.user,
                                                  version=row["form"].cleaned_data["version"])
         except services.EditConflict:
-            messages.error(request, _g("Nothing was saved: someone changed one of these reports while you were "
+            messages.error(request, gettext("Nothing was saved: someone changed one of these reports while you were "
                                        "editing. The table now shows the current values."))
             return HttpResponseRedirect(request.path)
         except (ValidationError, services.StateError) as error:
-            messages.error(request, _g("Nothing was saved: %(error)s") % {
+            messages.error(request, gettext("Nothing was saved: %(error)s") % {
                 "error": "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)})
             return self.render_to_response(self.get_context_data(rows=rows, invalid=True))
         messages.success(request, ngettext(

@@ -11,8 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from initiatives.roles import is_liaison, is_staff_member, liaison_member_state
 
@@ -88,7 +87,7 @@ class ConflictMixin:
         data = form.data.copy()
         data[form.add_prefix(version_field)] = str(conflict.version)
         form.data = data
-        form.add_error(None, _g("Not saved: someone else changed this record while you were editing it. "
+        form.add_error(None, gettext("Not saved: someone else changed this record while you were editing it. "
                                 "Their changes are listed below; yours are still in the form. Check them, "
                                 "then save again to replace their values with yours."))
         response = self.render_to_response(self.get_context_data(form=form, conflict=conflict))

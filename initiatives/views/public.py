@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -120,12 +119,12 @@ def batch_label(reason: str) -> str:
     from initiatives.importers.common import LOADER_REASON
 
     if reason == LOADER_REASON:
-        return _g("The tracker's shipped data was loaded")
+        return gettext("The tracker's shipped data was loaded")
     found = REGISTER_REASON.search(reason)
     if found:
-        return _g("The copy of the Commission's register of %(day)s was read") % {
+        return gettext("The copy of the Commission's register of %(day)s was read") % {
             "day": PartialDate(date.fromisoformat(found[1])).display()}
-    return _g("A file was imported")
+    return gettext("A file was imported")
 
 
 CHANGE_MODELS = (KeyAction, KeyActionEvent, Decision, Initiative)  # all their rows are public
@@ -148,7 +147,7 @@ def latest_changes(limit: int = 8):
     assessments (which have drafts) are left out."""
 
     def when(row):
-        return PartialDate.of(row) or _g("date unknown")
+        return PartialDate.of(row) or gettext("date unknown")
 
     def initiative_url(number, anchor=""):
         return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
@@ -161,13 +160,13 @@ def latest_changes(limit: int = 8):
         (KeyActionEvent.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
                                        "description", "date", "date_precision", "key_action__initiative__number"),
          (_("event"), _("events")),
-         lambda r: (_g("%(what)s, on %(when)s") % {"what": r["description"], "when": when(r)},
+         lambda r: (gettext("%(what)s, on %(when)s") % {"what": r["description"], "when": when(r)},
                     initiative_url(r["key_action__initiative__number"]))),
         (Decision.history.values("history_date", "history_id", "history_type", "history_change_reason", "id", "stage",
                                  "date", "date_precision", "date_latest", "procedure__member_state__code",
                                  "procedure__member_state__name"),
          (_("infringement decision"), _("infringement decisions")),
-         lambda r: (_g("%(ms)s: %(stage)s of %(when)s") % {
+         lambda r: (gettext("%(ms)s: %(stage)s of %(when)s") % {
              "ms": member_state_name(r["procedure__member_state__name"] or ""),
              "stage": Stage(r["stage"]).label, "when": when(r)},
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
@@ -189,14 +188,15 @@ def latest_changes(limit: int = 8):
     for row in counts[0].union(*counts[1:], all=True):
         noun, plural = nouns[row["source"]]
         batch = batches.setdefault(row["history_change_reason"], {
-            "when": row["newest"], "kind": "batch", "parts": [], "url": None, "action": _g("recorded"),
+            "when": row["newest"], "kind": "batch", "parts": [], "url": None, "action": gettext("recorded"),
             "text": batch_label(row["history_change_reason"])})
         batch["when"] = max(batch["when"], row["newest"])
         added, changed = row["added"], row["records"] - row["added"]
         if added:
-            batch["parts"].append(_g("%(n)s %(what)s added") % {"n": added, "what": noun if added == 1 else plural})
+            batch["parts"].append(gettext("%(n)s %(what)s added") % {
+                "n": added, "what": noun if added == 1 else plural})
         if changed:
-            batch["parts"].append(_g("%(n)s %(what)s changed") % {
+            batch["parts"].append(gettext("%(n)s %(what)s changed") % {
                 "n": changed, "what": noun if changed == 1 else plural})
     for queryset, (noun, _plural), describe in sources:
         newest = {}  # one line per record: a creation and the sources linked right after it are one change
@@ -249,10 +249,10 @@ class OverviewView(AsOfMixin, TemplateView):
         open_codes = set(procedures["open_member_states"])
         names = dict(zip(member_states["code"], member_states["name"], strict=True))
         progress = Chart(
-            "chart-progress", _g("Progress by initiative"),
-            _g("Each bar is one initiative; its segments count the key actions in each status."),
+            "chart-progress", gettext("Progress by initiative"),
+            gettext("Each bar is one initiative; its segments count the key actions in each status."),
             charts.figure_data(charts.status_by_initiative_bar(
-                by_initiative, initiative_label=_g("Initiative %(number)s"))))
+                by_initiative, initiative_label=gettext("Initiative %(number)s"))))
         compact, compact_rows = None, []
         if strategy is not None:
             rows = aggregates.timeline_rows(aggregates.key_actions_only(actions), now)
@@ -261,8 +261,8 @@ class OverviewView(AsOfMixin, TemplateView):
                              "slippage": slippage_text(row["slippage_days"])}
                             for row in aggregates.records(rows)]
             compact = Chart(
-                "chart-timeline", _g("Key actions over time"),
-                _g("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
+                "chart-timeline", gettext("Key actions over time"),
+                gettext("Diamonds mark the end of each deadline's period, circles the delivery, bars the delay; the "
                    "shaded band is the strategy period and the dashed line today."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         return dict(
@@ -296,16 +296,26 @@ def headline_label(status: str, n: int) -> str:
     if status == aggregates.DELIVERED_NO_DEADLINE:
         return ngettext("delivered, with no dated deadline to say whether on time",
                         "delivered, with no dated deadline to say whether on time", n)
-    return str(KeyActionStatus(status).label)
+    # A tile's figure agrees with its words in French and German ("4 réalisées en retard").
+    counted = {
+        KeyActionStatus.DELIVERED_LATE: lambda: npgettext("key actions", "delivered late", "delivered late", n),
+        KeyActionStatus.IN_PROGRESS: lambda: npgettext("key actions", "in progress", "in progress", n),
+        KeyActionStatus.STALLED: lambda: npgettext("key actions", "stalled or lapsed", "stalled or lapsed", n),
+        KeyActionStatus.NOT_STARTED: lambda: npgettext("key actions", "not started", "not started", n),
+        KeyActionStatus.PARTIALLY_DELIVERED: lambda: npgettext("key actions", "partially delivered",
+                                                               "partially delivered", n),
+        KeyActionStatus.SUPERSEDED: lambda: npgettext("key actions", "superseded", "superseded", n),
+    }
+    return counted[status]() if status in counted else str(KeyActionStatus(status).label)
 
 
 def timeline_chart(rows, events, strategy, now, *, past=False):
     return charts.timeline(
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
-        labels={"deadline": _g("end of the deadline's period"),
-                "events": _g("dated event"), "no_date": _g("no delivery date"),
-                "today": PartialDate(now).display() if past else _g("today"),
-                "period": _g("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
+        labels={"deadline": gettext("end of the deadline's period"),
+                "events": gettext("dated event"), "no_date": gettext("no delivery date"),
+                "today": PartialDate(now).display() if past else gettext("today"),
+                "period": gettext("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
                                                                      "end": strategy.period_end}})
 
 
@@ -414,11 +424,11 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
         rows = aggregates.timeline_rows(actions, now)
         chart = None
         if strategy is not None and len(rows):
-            heading = (_g("Deadlines and delivery since %(start)s") if day else  # the chart adds "on <day>"
-                       _g("Deadlines and delivery, %(start)s to today")) % {"start": strategy.period_start}
+            heading = (gettext("Deadlines and delivery since %(start)s") if day else  # the chart adds "on <day>"
+                       gettext("Deadlines and delivery, %(start)s to today")) % {"start": strategy.period_start}
             chart = Chart(
                 "chart-timeline", heading,
-                _g("One row per key action: the open diamond is the end of the period its deadline names, the "
+                gettext("One row per key action: the open diamond is the end of the period its deadline names, the "
                    "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         shows_key_actions_only = self.filterset.data.get("kind") == KEY_ACTION
@@ -463,7 +473,7 @@ class MemberStateListView(AsOfMixin, TemplateView):
                    "label": charts.label(vocabulary, value, extra_labels()), "count": int(counts[value])}
                   for value in charts._ordered(vocabulary, list(counts.index))]
         measure_label = dict(MAP_MEASURES)[measure]
-        chart = Chart("chart-map", _g("Map of the EU-27: %(measure)s") % {"measure": measure_label},
+        chart = Chart("chart-map", gettext("Map of the EU-27: %(measure)s") % {"measure": measure_label},
                       map_summary(summary, measure), charts.figure_data(figure), static(TOPOJSON_FOLDER))
         return super().get_context_data(form=form, measure=measure, table=table, chart=chart, legend=legend,
                                         no_assessments=not int(summary["articles_assessed"].sum()), **kwargs)
@@ -473,11 +483,11 @@ def map_summary(summary, measure) -> str:
     bound = summary[summary["bound"]]
     if measure == STAGE_MEASURE:
         with_procedure = int((bound["procedures"] > 0).sum())
-        return _g("%(n)s of the %(bound)s bound Member States have had at least one infringement procedure about "
+        return gettext("%(n)s of the %(bound)s bound Member States have had at least one infringement procedure about "
                   "the Directive; the colour shows the furthest stage any of them reached.") % {
             "n": with_procedure, "bound": len(bound)}
     assessed = int((bound["articles_assessed"] > 0).sum())
-    return _g("%(n)s of the %(bound)s bound Member States have a published Commission assessment of at least one "
+    return gettext("%(n)s of the %(bound)s bound Member States have a published Commission assessment of at least one "
               "article; the others are shown as unknown.") % {"n": assessed, "bound": len(bound)}
 
 
@@ -517,8 +527,8 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             frame = aggregates.decision_frame(day, member_state.code)
             names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
             chart = Chart(
-                "chart-procedures", _g("Decisions over time"),
-                _g("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
+                "chart-procedures", gettext("Decisions over time"),
+                gettext("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
                 charts.figure_data(charts.procedure_timeline(frame, procedure_names=names)))
         now = self.as_of.reference_day
         for procedure in procedures:
@@ -559,7 +569,7 @@ def directive_with_deadline(reference_day) -> dict:
 
 
 def procedure_name(procedure, *, separator=" ") -> str:
-    number = procedure.infr_number or _g("INFR number unknown")
+    number = procedure.infr_number or gettext("INFR number unknown")
     return f"{number}{separator}({procedure.get_type_display()})"
 
 
@@ -588,10 +598,10 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
         if len(article_frame):
             chart = Chart(
                 "chart-matrix",
-                _g("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]},
+                gettext("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]},
                 matrix_summary(matrix, measure),
                 charts.figure_data(charts.matrix_grid(matrix, measure=measure, extra_labels=extra_labels(),
-                                                      article_label=_g("Art."))))
+                                                      article_label=gettext("Art."))))
             counts = [{"value": row["value"], "look": charts.look(measure, row["value"]),
                        "label": charts.label(measure, row["value"], extra_labels()), "cells": row["cells"]}
                       for row in aggregates.records(aggregates.matrix_counts(matrix, measure))]
@@ -684,10 +694,10 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
         chart = None
         if len(letters):
             chart = Chart(
-                "chart-letters", _g("Letters of formal notice by year"),
+                "chart-letters", gettext("Letters of formal notice by year"),
                 letters_summary(letters),
                 charts.figure_data(charts.letters_by_year_bar(
-                    letters, labels={"member_states": _g("Member States reached"), "year": _g("year")})))
+                    letters, labels={"member_states": gettext("Member States reached"), "year": gettext("year")})))
         query = self.request.GET.copy()
         query.pop("page", None)
         exports_links = []

@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -109,8 +109,8 @@ class KeyActionUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
         if refused:
             return refused
         if action.status == KeyActionStatus.DELIVERED_LATE and form.cleaned_data["status"] == KeyActionStatus.DELIVERED:
-            messages.info(self.request, _g("Delivered after its deadline: saved as “delivered late”."))
-        messages.success(self.request, _g("Key action %(code)s saved.") % {"code": action})
+            messages.info(self.request, gettext("Delivered after its deadline: saved as “delivered late”."))
+        messages.success(self.request, gettext("Key action %(code)s saved.") % {"code": action})
         return HttpResponseRedirect(reverse("initiatives:staff_key_action", args=[action.pk]))
 
 
@@ -142,7 +142,7 @@ class EventFormView(StaffRequiredMixin, ConflictMixin, FormView):
             reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
         if refused:
             return refused
-        messages.success(self.request, _g("Event saved."))
+        messages.success(self.request, gettext("Event saved."))
         return HttpResponseRedirect(reverse("initiatives:staff_key_action", args=[self.action.pk]))
 
 
@@ -167,7 +167,7 @@ class EventDeleteView(StaffRequiredMixin, ConflictMixin, FormView):
                                   version=form.cleaned_data["version"])
         except services.EditConflict as conflict:
             return self.render_conflict(form, conflict)
-        messages.success(self.request, _g("Event removed. Its history is kept."))
+        messages.success(self.request, gettext("Event removed. Its history is kept."))
         return HttpResponseRedirect(reverse("initiatives:staff_key_action", args=[action.pk]))
 
 
@@ -192,7 +192,7 @@ class ProcedureCreateView(StaffRequiredMixin, FormView):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, _g("Procedure opened with its letter of formal notice."))
+        messages.success(self.request, gettext("Procedure opened with its letter of formal notice."))
         return HttpResponseRedirect(reverse("initiatives:staff_procedure", args=[procedure.pk]))
 
 
@@ -313,7 +313,7 @@ class AssessmentUpdateView(StaffRequiredMixin, ConflictMixin, FormView):
             reason=form.cleaned_data["reason"], version=form.cleaned_data["version"]))
         if refused:
             return refused
-        messages.success(self.request, _g("Assessment of Art. %(n)s for %(ms)s saved.") % {
+        messages.success(self.request, gettext("Assessment of Art. %(n)s for %(ms)s saved.") % {
             "n": self.article.number, "ms": self.member_state.display_name})
         return HttpResponseRedirect(reverse("initiatives:staff_assessment_articles", args=[self.member_state.code]))
 
@@ -354,12 +354,12 @@ class ReviewView(StaffRequiredMixin, ConflictMixin, FormView):
             if form.cleaned_data["decision"] == ReviewForm.APPROVE:
                 services.approve_liaison_report(self.report, user=self.request.user, version=version,
                                                 comment=form.cleaned_data["review_comment"])
-                messages.success(self.request, _g("Approved: %(ms)s, Art. %(n)s is now published.") % {
+                messages.success(self.request, gettext("Approved: %(ms)s, Art. %(n)s is now published.") % {
                     "ms": self.report.member_state.display_name, "n": self.report.article.number})
             else:
                 services.return_liaison_report(self.report, user=self.request.user, version=version,
                                                comment=form.cleaned_data["review_comment"])
-                messages.success(self.request, _g("Returned to the liaison with your comment."))
+                messages.success(self.request, gettext("Returned to the liaison with your comment."))
         except services.EditConflict as conflict:
             return self.render_conflict(form, conflict)
         except services.StateError as error:
