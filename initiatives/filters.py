@@ -22,6 +22,17 @@ from initiatives.models import Article, Decision, InfringementProcedure, Initiat
 KEY_ACTION, CONTEXT = "key_action", "context"
 
 
+class EnglishLabelsSelect(forms.Select):
+    """A choice of records whose names are the facts' own English text (the strategy's initiative titles): each
+    option but the empty one is marked lang="en", as in_english marks such text elsewhere."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value not in ("", None):
+            option["attrs"]["lang"] = "en"
+        return option
+
+
 class YearFilter(Filter):
     field_class = forms.IntegerField
 
@@ -58,7 +69,8 @@ class KeyActionFilter(FilterSet):
 
     initiative = ModelChoiceFilter(
         label=_("Initiative"), field_name="initiative", to_field_name="number",
-        queryset=Initiative.objects.published().order_by("number"), empty_label=_("All initiatives"))
+        queryset=Initiative.objects.published().order_by("number"), empty_label=_("All initiatives"),
+        widget=EnglishLabelsSelect)
     status = ChoiceFilter(label=_("Status"), choices=KeyActionStatus.choices, empty_label=_("All statuses"),
                           method="filter_status")
     kind = ChoiceFilter(label=_("Kind"), choices=[(KEY_ACTION, _("key actions")),

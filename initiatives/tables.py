@@ -110,6 +110,9 @@ class KeyActionTable(tables.Table):
     def render_status(self, record):
         return status_badge("key_action", record.status)
 
+    def render_deadline_wording(self, value):
+        return in_english(value)  # the strategy's own words
+
     def render_deadline(self, record):
         return precise_date(record.deadline_date)
 

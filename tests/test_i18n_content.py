@@ -6,6 +6,7 @@ catalogue in memory (`catalogue`): a string that does not go through gettext, or
 another msgid, keeps its English and the test fails. Month names and date formats are Django's own."""
 
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -314,3 +315,16 @@ def test_the_deadlines_filter_names_member_states_in_the_readers_language(db, ca
                                   initiatives=Initiative.objects.all())
         choices = dict(form.fields["member_state"].choices)
     assert choices["EL"] == "EL Griechenland"
+
+
+@pytest.mark.django_db
+def test_english_facts_on_french_pages_are_marked_english_where_they_were_not(client):
+    """Found reading /fr/ pages: a decision's note written by the register's importer, the Directive's article
+    titles in a country's table, the strategy's worded deadlines and its initiative titles in the timeline's
+    filter were English text claimed as French."""
+    page = client.get("/fr/member-states/FR/").content.decode()
+    assert re.search(r'<span lang="en">Not listed among the active cases', page)
+    assert re.search(r'Art\. 6 <span lang="en">Solicitation of children', page)
+    timeline = client.get("/fr/timeline/").content.decode()
+    assert re.search(r'<option value="1" lang="en">1\. Ensure complete implementation', timeline)
+    assert '<span lang="en">as a matter of priority</span>' in timeline

@@ -98,6 +98,15 @@ def in_english(value):
 
 
 @register.filter
+def article_label(article):
+    """"Art. 5 Offences concerning child pornography": the number in the reader's language, the Directive's title
+    of the article as the tracker holds it, in English (in_english)."""
+    if article is None:
+        return ""
+    return format_html("{} {}", _("Art. %(ref)s") % {"ref": article.number}, in_english(article.title))
+
+
+@register.filter
 def machine_datetime(value) -> str:
     """A moment as a valid HTML `<time datetime>` value: to the second, with its offset, no microseconds."""
     if not value:
