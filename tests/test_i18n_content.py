@@ -328,3 +328,6 @@ def test_english_facts_on_french_pages_are_marked_english_where_they_were_not(cl
     timeline = client.get("/fr/timeline/").content.decode()
     assert re.search(r'<option value="1" lang="en">1\. Ensure complete implementation', timeline)
     assert '<span lang="en">as a matter of priority</span>' in timeline
+    # A source's title, linked to it, is the source's own words too.
+    assert re.search(r'<a href="https://www\.djb\.de/[^"]*" rel="noopener noreferrer" lang="en">',
+                     client.get("/fr/member-states/DE/").content.decode())
