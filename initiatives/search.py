@@ -1,7 +1,8 @@
 """One search across the tracker's public records: each kind of record is one `Kind` in `KINDS`.
 
 A kind names its published queryset, the text fields searched, and how a hit is titled and linked; an optional
-`extra` adds matches the text cannot give (a procedure by its stage, by its INFR number written "2019/2230").
+`extra` adds matches the text cannot give (a procedure by its stage, by its INFR number written "2019/2230"; a
+Member State and its procedures by the Member State's name in the reader's language).
 Adding a kind (legislative files, say) is one more entry in the list.
 
 Matching: on PostgreSQL, full-text search (django.contrib.postgres.search, English stemming, the query read as a
@@ -193,12 +194,35 @@ def _sources():
     return Source.objects.all()
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: "Tchéquie" and "tchequie" match."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def named_member_states(query: str) -> list[str]:
+    """The English names (as stored) of the Member States whose name in the reader's language holds a word of
+    the query: a French reader searching "Allemagne" finds Germany, a German one "Tschechien" Czechia."""
+    from initiatives.member_state_names import SHORT_NAMES
+
+    words = [fold(word) for word in terms(query) if len(word) >= 4]
+    return [english for english, translated in SHORT_NAMES.items()
+            if any(word in fold(str(translated)) for word in words)]
+
+
+def _member_state_extra(query: str) -> Q | None:
+    names = named_member_states(query)
+    return Q(name__in=names) if names else None
+
+
 def _procedure_extra(query: str) -> Q | None:
     """A procedure by its INFR number however written ("2019/2230", "INFR(2019)2230"), or by a stage it reached
     ("reasoned opinion")."""
     from initiatives.choices import Stage
 
     conditions = [Q(infr_number__icontains=f"({year}){number}") for year, number in INFR_NUMBER.findall(query)]
+    names = named_member_states(query)
+    if names:
+        conditions.append(Q(member_state__name__in=names))
     lowered = query.lower()
     stages = [stage.value for stage in Stage if lowered in str(stage.label).lower()]
     if stages and len(lowered) >= 4:
@@ -226,6 +250,7 @@ KINDS: list[Kind] = [
          + f"#action-{o.key_action.code}", order_by=("date", "pk")),
     Kind("member_states", _("Member States"), _member_states, ("name", "code"),
          lambda o: o.display_name, lambda o: reverse("initiatives:member_state_detail", args=[o.code]),
+         extra=_member_state_extra,
          order_by=("protocol_order",)),  # the Style Guide's order in every language (ISG 7.1.2)
     Kind("articles", _("Articles of Directive 2011/93/EU"), _articles, ("title",),
          lambda o: gettext("Art. %(n)s %(title)s") % {"n": o.number, "title": o.title},

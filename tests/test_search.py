@@ -78,3 +78,13 @@ def test_each_kind_is_one_entry_in_the_list():
     assert [kind.key for kind in search.KINDS] == ["initiatives", "key_actions", "events", "member_states",
                                                    "articles", "procedures", "sources"]
     assert search.clean_query("a\x00b\tc  d") == ("a b c d", False)
+
+
+def test_a_french_reader_finds_germany_by_its_french_name_and_a_german_one_czechia_by_its_german_name(client):
+    response = client.get("/fr/search/", {"q": "allemagne"})
+    groups = {group.kind.key: group for group in response.context["groups"]}
+    assert urls(groups["member_states"]) == ["/fr/member-states/DE/"]
+    assert "procedures" in groups and all("/member-states/DE/" in url for url in urls(groups["procedures"]))
+    response = client.get("/de/search/", {"q": "Tschechien"})
+    groups = {group.kind.key: group for group in response.context["groups"]}
+    assert urls(groups["member_states"]) == ["/de/member-states/CZ/"]
