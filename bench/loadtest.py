@@ -22,9 +22,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.measure import PAGES
 from bench.run import parse_wrk
-from bench.server import gunicorn, manage, production_env
+from bench.server import ROOT, gunicorn, manage, production_env
 
 LUA = """
 paths = {%s}
@@ -36,9 +35,21 @@ end
 """
 
 
-def answering(base: str) -> list[str]:
-    """The URLs to load: those that answer 200 now (pages of issues not landed yet are left out)."""
-    paths = [*PAGES, "/healthz"]
+PUBLIC_PAGES = ("import json; from django.test import Client; from bench.pages import public_pages; "
+                "print(json.dumps(public_pages(Client(HTTP_HOST='127.0.0.1'))))")
+
+
+def public_pages(env: dict[str, str]) -> list[str]:
+    """bench/pages.py's list of public pages (the one list, read from the URLconf), by a Django process on the
+    load test's own database."""
+    found = subprocess.run([sys.executable, "manage.py", "shell", "-c", PUBLIC_PAGES], cwd=ROOT, env=env,
+                           check=True, capture_output=True, text=True)
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
+def answering(base: str, pages: list[str]) -> list[str]:
+    """The URLs to load: those that answer 200 now."""
+    paths = [*pages, "/healthz"]
     try:
         with urllib.request.urlopen(base + "/api/", timeout=10) as response:
             paths += [urllib.parse.urlsplit(url).path for url in json.load(response).values()]
@@ -71,7 +82,7 @@ def main() -> int:
         manage(env, "collectstatic", "--noinput", "-v0")
         workers = int(os.environ.get("LOADTEST_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
         with gunicorn(env, workers=workers, log=folder / "gunicorn.log") as base:
-            paths = answering(base)
+            paths = answering(base, public_pages(env))
             script = folder / "paths.lua"
             script.write_text(LUA % ", ".join(f'"{path}"' for path in paths), encoding="utf-8")
             print(f"== wrk: {connections} connections, {duration} s, round-robin over {len(paths)} URLs: "

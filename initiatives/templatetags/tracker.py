@@ -97,6 +97,29 @@ def in_english(value):
     return format_html('<span lang="en">{}</span>', value)
 
 
+@register.simple_tag
+def plotly_locale() -> dict:
+    """What plotly.js needs to write dates and numbers on a chart's axes in the reader's language: month and
+    day names from Django's own translations, the language's separators (charts.js registers it as a locale)."""
+    from django.utils import formats
+    from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
+    from django.utils.translation import get_language
+
+    def sunday_first(names):
+        return [str(names[6]), *(str(names[day]) for day in range(6))]
+
+    return {"name": get_language() or "en", "format": {
+        "months": [str(MONTHS[month]) for month in range(1, 13)],
+        "shortMonths": [str(MONTHS_3[month]).capitalize() for month in range(1, 13)],
+        "days": sunday_first(WEEKDAYS), "shortDays": sunday_first(WEEKDAYS_ABBR),
+        "decimal": formats.get_format("DECIMAL_SEPARATOR"), "thousands": formats.get_format("THOUSAND_SEPARATOR"),
+        # the rest of what plotly.js's locale format must hold (d3 reads every field): day before month
+        "periods": ["AM", "PM"], "grouping": [3], "currency": ["", "\u00a0€"],
+        "dateTime": "%A %e %B %Y, %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+        "year": "%Y", "month": "%b %Y", "dayMonth": "%-d %b", "dayMonthYear": "%-d %b %Y",
+    }}
+
+
 @register.filter
 def article_label(article):
     """"Art. 5 Offences concerning child pornography": the number in the reader's language, the Directive's title

@@ -48,3 +48,16 @@ def test_on_a_french_page_of_a_past_day_the_links_keep_the_day(page):
     page.locator("table.data-table tbody a").first.click()
     page.wait_for_load_state("networkidle")
     assert "/fr/member-states/MT/" in page.url and "as_of=2015-12-31" in page.url
+
+
+def test_a_german_chart_writes_its_axes_with_german_separators_and_month_names(page):
+    """plotly.js knew only English: on /de/ pages its axes wrote "Jan 2021" and "1,234.5". The page now hands it the
+    language's month names and separators (#plotly-locale, from Django's translations)."""
+    from .test_public_pages import drawn_charts, open_page
+
+    open_page(page, "/de/timeline/?kind=key_action")
+    assert drawn_charts(page) >= 1
+    chart = page.locator("#chart-timeline")
+    assert chart.evaluate("element => element._fullLayout.separators") == ",."
+    month = chart.evaluate("element => element._fullLayout._d3locale.timeFormat('%B')(new Date(Date.UTC(2021, 2, 15)))")
+    assert month == "März"

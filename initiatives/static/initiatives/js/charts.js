@@ -46,7 +46,23 @@
     }
   }
 
+  // Month names, days and separators of the reader's language on the axes (the tracker's own translations,
+  // written by the page as #plotly-locale): registered once with each plotly.js bundle.
+  function registerLocale(Plotly) {
+    var source = document.getElementById("plotly-locale");
+    if (!source || Plotly.__trackerLocale) {
+      return;
+    }
+    var locale = JSON.parse(source.textContent);
+    if (locale.name === "en") {
+      return;  // plotly.js's own
+    }
+    Plotly.register({moduleType: "locale", name: locale.name, dictionary: {}, format: locale.format});
+    Plotly.__trackerLocale = locale.name;
+  }
+
   function draw(element, figure, Plotly) {
+    registerLocale(Plotly);
     element.textContent = "";
     element.classList.add("chart-drawn");
     Plotly.newPlot(element, figure.data || [], figure.layout, config(element)).then(function () {
