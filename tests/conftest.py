@@ -109,3 +109,15 @@ def liaison_fr(accounts):
 @pytest.fixture
 def admin_user(accounts):
     return accounts["admin"]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request to a /fr/ or /de/ page activates that language in the thread and nothing turns it off
+    (LocaleMiddleware activates per request, as a server does): every test starts and ends in English, so no
+    test reads another's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
