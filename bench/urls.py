@@ -2,7 +2,9 @@
 yardstick for the overview's throughput. Only bench.settings uses this URLconf."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from strategy_tracker.urls import urlpatterns as project_urlpatterns
 
 
 def trivial(request):
@@ -11,5 +13,7 @@ def trivial(request):
 
 urlpatterns = [
     path("bench/trivial/", trivial, name="bench-trivial"),
-    path("", include("strategy_tracker.urls")),
+    # The project's patterns themselves, not include(): they hold i18n_patterns, which Django allows only at
+    # the root of a URLconf.
+    *project_urlpatterns,
 ]

@@ -8,6 +8,19 @@ import pytest
 
 
 @pytest.mark.parametrize("module", ["bench.run", "bench.loadtest", "bench.measure", "bench.weight",
-                                    "bench.lighthouse", "bench.pages", "bench.server", "bench.targets"])
+                                    "bench.lighthouse", "bench.pages", "bench.server", "bench.targets",
+                                    "bench.urls"])
 def test_the_benchmark_modules_import(module):
     importlib.import_module(module)
+
+
+def test_the_benchmark_urlconf_serves_the_trivial_view_and_every_page():
+    """bench/urls.py once included the project's URLconf, which holds i18n_patterns: Django refuses that, and
+    `make bench` stopped at its first migrate."""
+    from django.urls import resolve
+    from django.utils import translation
+
+    assert resolve("/bench/trivial/", urlconf="bench.urls").url_name == "bench-trivial"
+    assert resolve("/", urlconf="bench.urls").func is resolve("/").func
+    with translation.override("fr"):  # as LocaleMiddleware does for a /fr/ address
+        assert resolve("/fr/accounts/login/", urlconf="bench.urls").func is resolve("/fr/accounts/login/").func
