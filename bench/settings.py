@@ -25,6 +25,8 @@ DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=6
 SYNTHETIC_DATABASE = True  # make_synthetic_data writes only where this is set
 ROOT_URLCONF = "bench.urls"
 API_ANON_RATE = "100000000/minute"  # measure the API, not its rate limit
+# Standard error: bench/measure.py answers bench/run.py one JSON line at a time on standard output, and a logged
+# "Not Found" there once broke the exchange.
 LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
+           "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
            "root": {"handlers": ["console"], "level": "WARNING"}}

@@ -24,3 +24,18 @@ def test_the_benchmark_urlconf_serves_the_trivial_view_and_every_page():
     assert resolve("/", urlconf="bench.urls").func is resolve("/").func
     with translation.override("fr"):  # as LocaleMiddleware does for a /fr/ address
         assert resolve("/fr/accounts/login/", urlconf="bench.urls").func is resolve("/fr/accounts/login/").func
+
+
+def test_the_benchmark_settings_log_to_standard_error(monkeypatch, tmp_path):
+    """bench/measure.py answers on standard output, one JSON line per command; bench.settings logged there, so
+    the first "Not Found" (bench/pages.py tries every named URL) broke `make bench` with a JSONDecodeError."""
+    import sys
+
+    monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
+    sys.modules.pop("bench.settings", None)
+    try:
+        bench_settings = importlib.import_module("bench.settings")
+    finally:
+        sys.modules.pop("bench.settings", None)
+    streams = [handler.get("stream") for handler in bench_settings.LOGGING["handlers"].values()]
+    assert streams and all(stream == "ext://sys.stderr" for stream in streams)
