@@ -8,11 +8,10 @@ meets the real data.
 
 import os
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from strategy_tracker.settings import *  # noqa: F403
-from strategy_tracker.settings import BASE_DIR
+from strategy_tracker.settings import BASE_DIR, database
 
 BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
 if not BENCH_DATABASE_URL:
@@ -21,7 +20,7 @@ if BENCH_DATABASE_URL == os.environ.get("DATABASE_URL") or BENCH_DATABASE_URL.rs
         str(BASE_DIR / "db.sqlite3")):
     raise ImproperlyConfigured("BENCH_DATABASE_URL must not be the real database.")
 
-DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL, conn_max_age=600)}
+DATABASES = {"default": database(BENCH_DATABASE_URL, conn_max_age=600)}
 SYNTHETIC_DATABASE = True  # make_synthetic_data writes only where this is set
 ROOT_URLCONF = "bench.urls"
 API_ANON_RATE = "100000000/minute"  # measure the API, not its rate limit

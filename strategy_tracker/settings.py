@@ -106,18 +106,29 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "strategy_tracker.wsgi.application"
 
+
+def database(url: str, conn_max_age: int = 0) -> dict:
+    """The settings of the database at `url`, as the app runs on it (bench/settings.py uses this too)."""
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Write transactions take SQLite's write lock when they begin, and a second one waits for it (up to
+        # `timeout` seconds): it then reads the first one's save and is refused with the 409, instead of both
+        # reading and the second failing with "database is locked" (a 500) when it tries to write.
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 10})
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # No JIT compilation: the state engine's queries (initiatives/state.py) carry many correlated
+        # subqueries, so PostgreSQL's cost estimate passes jit_above_cost once a few hundred procedures are
+        # recorded, and it then spends ~14 ms compiling a query that runs in ~1 ms (EXPLAIN ANALYZE, 1,500
+        # procedures). Short queries are all this app makes.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return config
+
+
 DATABASES = {
     # An empty DATABASE_URL (as in a copied .env.example) means the default SQLite file.
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or "0"),
-    )
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+                        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE") or "0")),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Write transactions take SQLite's write lock when they begin, and a second one waits for it (up to
-    # `timeout` seconds): it then reads the first one's save and is refused with the 409, instead of both
-    # reading and the second failing with "database is locked" (a 500) when it tries to write.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 10})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis (Django's built-in RedisCache) when REDIS_URL is set, shared by every gunicorn worker;
