@@ -159,6 +159,29 @@ def decision_count_frame(day: date | None = None) -> pd.DataFrame:
     return _frame(rows, DECISION_COUNT_COLUMNS)
 
 
+def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
+    """For each Member State and stage, the one decision of the published procedures (counting on `day`) that
+    `member_state_summary` reads: the latest with a known day, month or year (by date, then position, then
+    procedure), or else any one of them. One query, at most 27 x stages rows whatever the volume: what the
+    summary needs of `decision_frame` (the furthest stage reached, the latest dated decision), grouped in SQL."""
+    from django.db.models import Case, F, IntegerField, Value, When, Window
+    from django.db.models.functions import RowNumber
+
+    from initiatives import state
+    from initiatives.models import Decision, InfringementProcedure
+
+    decisions = state.decisions(day, Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    known = Case(When(date__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField())
+    known = Case(When(date_precision=Precision.BETWEEN, then=Value(0)), default=known, output_field=IntegerField())
+    rows = decisions.annotate(rank=Window(
+        RowNumber(), partition_by=[F("procedure__member_state_id"), F("stage")],
+        order_by=[known.desc(), F("date").desc(nulls_last=True), F("position").desc(), F("procedure_id").desc()],
+    )).filter(rank=1).order_by("procedure__member_state__protocol_order", "stage").values_list(
+        "procedure_id", "procedure__member_state__code", "procedure__type", "procedure__infr_number", "position",
+        "stage", "date", "date_precision", "date_latest")
+    return _frame(rows, DECISION_COLUMNS)
+
+
 def finding_frame(day: date | None = None) -> pd.DataFrame:
     """One row per published finding on articles made by `day`, with its Member State."""
     from initiatives import state
@@ -348,14 +371,22 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     """One row per Member State: procedures recorded and open, the furthest stage reached, the latest
     decision, the least favourable assessment, and the number of articles reported and assessed.
 
+    `procedures`: one row per procedure (procedure_frame) or counted by Member State and state
+    (procedure_count_frame); `decisions`: one row per decision (decision_frame) or, what the summary reads of
+    them, one per Member State and stage (decision_stage_frame). The pages pass the counted ones.
+
     `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
     or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD. Grouped once per frame, not filtered per Member State."""
-    procedure_count = procedures["member_state"].value_counts().to_dict()
-    open_count = open_procedures(procedures)["member_state"].value_counts().to_dict()
+    if "n" in procedures.columns:  # counted in SQL (procedure_count_frame)
+        procedure_count = procedures.groupby("member_state")["n"].sum().to_dict()
+        open_count = open_procedures(procedures).groupby("member_state")["n"].sum().to_dict()
+    else:
+        procedure_count = procedures["member_state"].value_counts().to_dict()
+        open_count = open_procedures(procedures)["member_state"].value_counts().to_dict()
     furthest = {code: furthest_stage(group) for code, group in decisions.groupby("member_state")["stage"]}
     # the latest decision on a known day (or month ...): a closure known only between two days is none
     dated = decisions[decisions["date"].notna() & (decisions["date_precision"] != Precision.BETWEEN)].sort_values(
-        ["date", "position"], kind="stable")
+        ["date", "position", "procedure_id"], kind="stable")
     latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
     worst = {code: worst_assessment(group) for code, group in assessments.groupby("member_state")["status"]}
     assessed = assessments["member_state"].value_counts().to_dict()

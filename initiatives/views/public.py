@@ -550,9 +550,10 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
 
 
 def member_state_summary(day):
-    """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries."""
+    """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries, each
+    grouped in SQL or bounded by the Member States and the Directive's articles, whatever the volume."""
     return aggregates.member_state_summary(
-        aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
+        aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.decision_stage_frame(day),
         aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
 
 

@@ -1,0 +1,55 @@
+"""The Member State summary (the map, the table of /member-states/, the EU averages on each Member State's page)
+reads procedures counted in SQL and one decision per Member State and stage, not every procedure and decision:
+the same summary, whatever the volume, in bounded rows."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from initiatives import aggregates
+from initiatives.choices import Stage
+from initiatives.views.public import member_state_summary
+from tests.factories import DecisionFactory, ProcedureFactory, member_state
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [None, date(2015, 6, 30), date(2021, 1, 1), date(2023, 12, 31)]
+
+
+def full_summary(day):
+    """The summary from one row per procedure and per decision, as the pages read it before."""
+    return aggregates.member_state_summary(
+        aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
+        aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+
+
+def awkward_decisions():
+    """Ties on a day, a closure known only between two days, an undated decision, a month: in one country."""
+    malta = member_state("MT")
+    first, second, third = (ProcedureFactory(member_state=malta) for _ in range(3))
+    DecisionFactory(procedure=first, stage=Stage.LETTER_OF_FORMAL_NOTICE, when="2022-02-09")
+    DecisionFactory(procedure=second, stage=Stage.LETTER_OF_FORMAL_NOTICE, when="2022-02-09")
+    DecisionFactory(procedure=second, stage=Stage.REASONED_OPINION, when="2022-09")
+    DecisionFactory(procedure=second, stage=Stage.CLOSED, when="2022-10-01/2023-06-30")
+    DecisionFactory(procedure=third, stage=Stage.REFERRAL)
+    DecisionFactory(procedure=first, stage=Stage.CLOSED, when="2023-12-31")
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_summary_from_sql_groups_equals_the_one_from_every_row(day):
+    awkward_decisions()
+    pd.testing.assert_frame_equal(member_state_summary(day), full_summary(day))
+
+
+def test_the_summary_reads_bounded_rows_whatever_the_number_of_decisions():
+    awkward_decisions()
+    before = len(aggregates.decision_stage_frame())
+    procedure = ProcedureFactory(member_state=member_state("MT"))
+    for month in range(1, 13):
+        DecisionFactory(procedure=procedure, stage=Stage.LETTER_OF_FORMAL_NOTICE, when=f"2024-{month:02d}-01")
+    assert len(aggregates.decision_stage_frame()) == before
+    assert len(aggregates.procedure_count_frame()) <= 27 * 3
+    summary = member_state_summary(None).set_index("code")
+    assert summary.loc["MT", "latest_date"] == date(2024, 12, 1)
+    assert summary.loc["MT", "procedures"] == len(aggregates.procedure_frame().query("member_state == 'MT'"))
