@@ -77,10 +77,19 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_m2m_change, dispatch_uid="page-cache-m2m")
 
 
+def release() -> str:
+    """What the stored pages and parts of pages were rendered with: the hash of the static files' manifest
+    (production's hashed file names). A new release with changed static files stores afresh instead of serving
+    HTML that names files it no longer has; "dev" where static files are not hashed."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return getattr(staticfiles_storage, "manifest_hash", "") or "dev"
+
+
 def page_key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    return f"page:{language}:{request.method}:{path}"
+    return f"page:{release()}:{language}:{request.method}:{path}"
 
 
 def cacheable_request(request) -> bool:
@@ -153,7 +162,7 @@ def computed(name: str, build, *, day, reference_day, seconds: int | None = None
     seconds = settings.DATA_CACHE_SECONDS if seconds is None else seconds
     if seconds <= 0:
         return build()
-    key = f"data:{name}:{get_language()}:{day.isoformat() if day else 'now'}:{reference_day.isoformat()}"
+    key = f"data:{release()}:{name}:{get_language()}:{day.isoformat() if day else 'now'}:{reference_day.isoformat()}"
     try:
         found = cache.get_many([GENERATION_KEY, key])
         token = found.get(GENERATION_KEY) or new_generation()

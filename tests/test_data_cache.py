@@ -89,3 +89,33 @@ def test_the_member_states_summary_and_the_eu_average_follow_a_write_at_once(cli
     assert after_page["open_procedures"] > before_page["open_procedures"]
     assert client.get("/member-states/").content.decode() != before_list
     assert InfringementProcedure.objects.filter(member_state__code="FR").exists()
+
+
+def test_the_overview_content_is_rendered_once_and_the_page_around_it_each_time(client, data_cache,
+                                                                               django_user_model):
+    """The content is the same for every visitor; the menu around it is the visitor's own, never stored with it
+    for the next visitor."""
+    user = django_user_model.objects.create_user("reader-one", password="x-long-password-1")
+    client.force_login(user)
+    signed_in = client.get("/").content.decode()  # renders and stores the content
+    client.logout()
+    anonymous = client.get("/").content.decode()
+    content = anonymous.split("<h1>", 1)[1].split("</main>", 1)[0]
+    assert content in signed_in
+    assert "reader-one" in signed_in and "reader-one" not in anonymous
+
+
+def test_a_new_release_of_the_static_files_renders_afresh(data_cache, monkeypatch):
+    """A stored part of a page names hashed static files (the charts' plotly.js bundles): after a release that
+    changed them, it is rendered again rather than served naming files the new release no longer has."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    built = []
+    staticfiles_storage.url  # noqa: B018 (sets up the storage behind the lazy object)
+    storage = staticfiles_storage._wrapped
+    monkeypatch.setattr(storage, "manifest_hash", "release-1", raising=False)
+    for _ in range(2):
+        caching.computed("x", lambda: built.append(1), day=None, reference_day=date(2026, 1, 1))
+    monkeypatch.setattr(storage, "manifest_hash", "release-2", raising=False)
+    caching.computed("x", lambda: built.append(1), day=None, reference_day=date(2026, 1, 1))
+    assert len(built) == 2

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -229,10 +230,20 @@ def frames_on(day):
 class OverviewView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/overview.html"
 
+    content_template = "initiatives/public/overview_content.html"
+
     def get_context_data(self, **kwargs):
+        """The page around the content is rendered for every request (the visitor's menu, messages, language);
+        the content, the same for every visitor of a language and a day, is rendered once per generation of the
+        data (caching.computed: any write makes it stale at once)."""
+        context = super().get_context_data(**kwargs)
         day, now = self.as_of.day, self.as_of.reference_day
-        figures = caching.computed("overview", lambda: self.figures(day, now), day=day, reference_day=now)
-        return super().get_context_data(**figures, **kwargs)
+
+        def content():
+            return render_to_string(self.content_template, {**context, **self.figures(day, now)})
+
+        context["content"] = caching.computed("overview-html", content, day=day, reference_day=now)
+        return context
 
     def figures(self, day, now):
         """Everything the overview shows of the data on `day`: the same for every visitor."""
