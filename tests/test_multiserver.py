@@ -231,3 +231,41 @@ def test_a_page_cached_by_one_server_shows_a_write_made_through_the_other_at_the
     assert response.status == 200
     response, page = reader.get(servers["a"], page_with_the_case)
     assert response.getheader("X-Page-Cache") == "miss" and "INFR(2031)0002" in page
+
+
+def test_two_applies_of_one_upload_at_the_same_moment_on_both_servers_write_it_once(servers):
+    """A double click that a proxy sends to both servers: the pending upload's row is locked by the first apply,
+    the second waits for it, then finds the upload gone and says so. One import, one history row."""
+    import threading
+
+    visitor = Visitor()
+    visitor.log_in(servers["a"])
+    token = visitor.preview(servers["a"], "INFR(2031)0003")
+    clicks = [Visitor(), Visitor()]
+    for click in clicks:  # the same person (cookies), two requests in flight
+        click.cookies = dict(visitor.cookies)
+    posts = []
+    for click, base in zip(clicks, (servers["a"], servers["b"]), strict=True):
+        _response, page = click.get(base, "/staff/import/")
+        posts.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1])
+    start, answers = threading.Barrier(2), [None, None]
+
+    def apply(index, base):
+        body = urlencode({"csrfmiddlewaretoken": posts[index], "token": token}).encode()
+        start.wait()
+        answers[index] = clicks[index].request(base, "POST", "/staff/import/", body,
+                                               "application/x-www-form-urlencoded")
+
+    threads = [threading.Thread(target=apply, args=(i, base)) for i, base in enumerate((servers["a"], servers["b"]))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    statuses = sorted(response.status for response, _page in answers)
+    assert statuses == [200, 302], statuses  # one imported, the other told it is no longer waiting
+    assert [page for response, page in answers if response.status == 200][0].count("was imported") == 1
+    created = run_with(servers["environment"], (
+        "from initiatives.models import Decision; "
+        "print(Decision.history.filter(procedure__infr_number='INFR(2031)0003', history_type='+').count()); "
+        "print(Decision.objects.filter(procedure__infr_number='INFR(2031)0003').count())")).split()
+    assert created == ["1", "1"]
