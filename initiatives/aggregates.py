@@ -128,6 +128,12 @@ def decision_frame(day: date | None = None, member_state_code: str | None = None
     return _frame(rows, DECISION_COLUMNS)
 
 
+def decision_rows_frame(rows) -> pd.DataFrame:
+    """Decisions already read (`procedure_id`, `position`, `stage`, `date`, `date_precision`, `date_latest`
+    tuples), as the frame `charts.procedure_timeline` draws: no query."""
+    return _frame(rows, ["procedure_id", "position", "stage", "date", "date_precision", "date_latest"])
+
+
 def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
     """The published procedures as they stood on `day` (None: now), counted in SQL by Member State and state
     (the state engine decides it: initiatives/state.py): one query, at most 27 x 3 rows whatever the volume.
@@ -157,6 +163,44 @@ def decision_count_frame(day: date | None = None) -> pd.DataFrame:
         "procedure__member_state__code", "stage", "year").annotate(n=Count("id")).values_list(
         "procedure__member_state__code", "stage", "year", "n")
     return _frame(rows, DECISION_COUNT_COLUMNS)
+
+
+def member_state_count_frame(day: date | None = None) -> pd.DataFrame:
+    """One row per Member State (protocol order), counted in SQL as it stood on `day`: whether it is bound, its
+    open procedures (the state engine decides: `procedure_count_frame`), its published findings and reports
+    made by then, and its latest decision on a known day (a decision known only to lie between two days is
+    none). Two queries, 27 rows whatever the volume: what `eu_averages` reads, as `member_state_summary` gives
+    it from full frames."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from initiatives import state
+    from initiatives.models import (
+        ArticleFinding,
+        Decision,
+        InfringementProcedure,
+        MemberState,
+        TranspositionReport,
+    )
+
+    def counted(queryset):
+        return Coalesce(Subquery(queryset.filter(member_state=OuterRef("pk")).order_by().values("member_state")
+                                 .annotate(n=Count("id")).values("n")), 0, output_field=IntegerField())
+
+    latest = state.decisions(day, Decision.objects.filter(
+        procedure__in=InfringementProcedure.objects.published(), procedure__member_state=OuterRef("pk"),
+        date__isnull=False).exclude(date_precision=Precision.BETWEEN)).order_by("-date").values("date")[:1]
+    rows = MemberState.objects.order_by("protocol_order").annotate(
+        finding_count=counted(state.dated(ArticleFinding.objects.published(), day)),
+        report_count=counted(state.dated(TranspositionReport.objects.published(), day)),
+        latest_date=Subquery(latest)).values_list("code", "bound_by_directive", "finding_count", "report_count",
+                                                  "latest_date")
+    frame = _frame(rows, ["code", "bound", "findings", "articles_reported", "latest_date"])
+    counts = procedure_count_frame(day)
+    open_counts = counts[counts["state"] == ProcedureState.OPEN].groupby("member_state")["n"].sum().to_dict()
+    frame["open_procedures"] = [int(open_counts.get(code, 0)) for code in frame["code"]]
+    frame["bound"] = frame["bound"].astype(bool)
+    return frame
 
 
 def finding_frame(day: date | None = None) -> pd.DataFrame:
@@ -391,7 +435,8 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
 
 def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
     """The mean over the bound Member States of what a country's factsheet shows: open procedures, findings,
-    articles reported, and days since the latest decision (of those with one)."""
+    articles reported, and days since the latest decision (of those with one). `summary`: `member_state_summary`
+    or `member_state_count_frame` (the same figures, counted in SQL)."""
     bound = summary[summary["bound"]]
     if not len(bound):
         return {}

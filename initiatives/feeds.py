@@ -90,13 +90,14 @@ TRACKED = [
     Tracked(InfringementProcedure, ("member_state",), "member_state", None,
             lambda r: _("Infringement procedure against %(ms)s, %(number)s") % {
                 "ms": r.member_state.display_name, "number": r.infr_number or _("INFR number unknown")},
-            lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}"),
+            lambda r: _ms_page(r.member_state.code, f"?procedure={r.id}#procedure-{r.id}"),
             ("infr_number", "type", "note", *CHECKED)),
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
                 "ms": r.procedure.member_state.display_name, "stage": r.get_stage_display(),
                 "when": PartialDate.of(r) or _("date unknown")},
-            lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}"),
+            lambda r: _ms_page(r.procedure.member_state.code,
+                                f"?procedure={r.procedure_id}#procedure-{r.procedure_id}"),
             ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
             lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
