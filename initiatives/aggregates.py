@@ -128,6 +128,12 @@ def decision_frame(day: date | None = None, member_state_code: str | None = None
     return _frame(rows, DECISION_COLUMNS)
 
 
+def decision_rows_frame(rows) -> pd.DataFrame:
+    """Decisions already read (`procedure_id`, `position`, `stage`, `date`, `date_precision`, `date_latest`
+    tuples), as the frame `charts.procedure_timeline` draws: no query."""
+    return _frame(rows, ["procedure_id", "position", "stage", "date", "date_precision", "date_latest"])
+
+
 def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
     """The published procedures as they stood on `day` (None: now), counted in SQL by Member State and state
     (the state engine decides it: initiatives/state.py): one query, at most 27 x 3 rows whatever the volume.
@@ -422,7 +428,7 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
 
 def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
     """The mean over the bound Member States of what a country's factsheet shows: open procedures, findings,
-    articles reported, and days since the latest decision (of those with one)."""
+    articles reported, and days since the latest decision (of those with one). `summary`: `member_state_summary`."""
     bound = summary[summary["bound"]]
     if not len(bound):
         return {}

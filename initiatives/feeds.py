@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -90,13 +91,14 @@ TRACKED = [
     Tracked(InfringementProcedure, ("member_state",), "member_state", None,
             lambda r: _("Infringement procedure against %(ms)s, %(number)s") % {
                 "ms": r.member_state.display_name, "number": r.infr_number or _("INFR number unknown")},
-            lambda r: _ms_page(r.member_state.code, f"#procedure-{r.id}"),
+            lambda r: _ms_page(r.member_state.code, f"?procedure={r.id}#procedure-{r.id}"),
             ("infr_number", "type", "note", *CHECKED)),
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
                 "ms": r.procedure.member_state.display_name, "stage": r.get_stage_display(),
                 "when": PartialDate.of(r) or _("date unknown")},
-            lambda r: _ms_page(r.procedure.member_state.code, f"#procedure-{r.procedure_id}"),
+            lambda r: _ms_page(r.procedure.member_state.code,
+                                f"?procedure={r.procedure_id}#procedure-{r.procedure_id}"),
             ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
             lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
@@ -169,7 +171,7 @@ def _what_changed(tracked: Tracked, record, previous) -> str:
 def entries(*, member_state: MemberState | None = None, initiative: Initiative | None = None,
             host: str = "localhost") -> list[Entry]:
     """The newest published changes in scope, newest first, at most LIMIT."""
-    candidates = []
+    candidates, previous = [], {}
     for tracked in TRACKED:
         history = tracked.model.history.model.objects
         if member_state is not None:
@@ -183,12 +185,25 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
         published = tracked.model.objects.all()
         if hasattr(published, "published"):
             published = published.published()
-        rows = list(history.exclude(history_type="-").filter(id__in=published.values("pk"))
-                    .select_related(*tracked.related).order_by("-history_date", "-history_id")[:LIMIT])
-        candidates.extend((tracked, row) for row in rows)
+        newest = history.exclude(history_type="-").filter(id__in=published.values("pk")).order_by(
+            "-history_date", "-history_id")[:LIMIT]
+        # the newest rows and, in the same query, the row before each (one query per model whatever changed)
+        everything = tracked.model.history.model.objects
+        before = everything.filter(id=OuterRef("id")).filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))).order_by(
+            "-history_date", "-history_id").values("history_id")[:1]
+        wanted = everything.filter(Q(history_id__in=newest.values("history_id")) | Q(
+            history_id__in=newest.annotate(before=Subquery(before)).values("before"))).annotate(
+            before=Subquery(before), newest=ExpressionWrapper(Q(history_id__in=newest.values("history_id")),
+                                                              output_field=BooleanField()))
+        rows = {row.history_id: row for row in wanted.select_related(*tracked.related)}
+        for row in rows.values():
+            if row.newest:
+                previous[(tracked.model, row.history_id)] = rows.get(row.before)
+                candidates.append((tracked, row))
     candidates.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     candidates = candidates[:LIMIT]
-    previous = _previous_rows(candidates)
     kept = _one_entry_per_change(candidates, previous)
     result = []
     for tracked, row in candidates:
@@ -239,22 +254,6 @@ def _only_related(tracked: Tracked, record, previous) -> bool:
         return False
     return all(_readable(tracked.model._meta.get_field(name), previous)
                == _readable(tracked.model._meta.get_field(name), record) for name in tracked.public)
-
-
-def _previous_rows(candidates) -> dict:
-    """For each changed record, the history row before it: one query per model that has changes."""
-    by_model: dict = {}
-    for tracked, row in candidates:
-        if row.history_type != "+":
-            by_model.setdefault(tracked.model, set()).add(row.id)
-    earlier = {}
-    for model, ids in by_model.items():
-        rows = model.history.model.objects.filter(id__in=ids).order_by("id", "history_date", "history_id")
-        last_by_id = {}
-        for row in rows:
-            earlier[(model, row.history_id)] = last_by_id.get(row.id)
-            last_by_id[row.id] = row
-    return earlier
 
 
 @dataclass(frozen=True)

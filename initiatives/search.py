@@ -259,7 +259,7 @@ KINDS: list[Kind] = [
     Kind("procedures", _("Infringement procedures"), _procedures,
          ("infr_number", "member_state__name", "note", "legal_act__short_name"),
          _procedure_title,
-         lambda o: reverse("initiatives:member_state_detail", args=[o.member_state.code]) + f"#procedure-{o.pk}",
+         lambda o: o.get_absolute_url(),
          extra=_procedure_extra, order_by=("member_state__protocol_order", "pk")),
     Kind("sources", _("Sources"), _sources, ("citation", "url"),
          lambda o: o.citation[:120], lambda o: o.url or "", order_by=("citation",)),

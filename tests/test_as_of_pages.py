@@ -226,8 +226,8 @@ QUERIES = {
     # the statuses on the day are annotated in SQL: the same 6 queries as today
     "/timeline/": 6,
     "/member-states/": 7,
-    # today's queries: the findings on articles made by then and their sources (2 more)
-    "/member-states/DE/": 24,
+    # today's queries: the findings on articles made by then and their sources are among them
+    "/member-states/DE/": 25,
     # today's: the stages of the Directive's recast, the findings on articles made by then, their sources
     "/directive/": 9,
     "/infringements/": 5,

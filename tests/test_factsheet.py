@@ -1,31 +1,58 @@
 """The factsheet that opens a Member State's page: built from what the page already read."""
 
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 
-from initiatives.views.factsheet import factsheet
-
-
-def procedure(state, *stages):
-    return SimpleNamespace(state=state, decision_list=[SimpleNamespace(stage=stage, date=day, date_precision="day")
-                                                       for stage, day in stages])
+from initiatives.views.factsheet import StageFigures, decision_stages, factsheet
+from tests.factories import member_state
 
 
 def test_the_factsheet_counts_open_procedures_their_furthest_stage_and_the_time_since_the_last_decision():
-    procedures = [procedure("open", ("letter_of_formal_notice", date(2019, 1, 24)), ("reasoned_opinion", None)),
-                  procedure("closed", ("letter_of_formal_notice", date(2014, 1, 1)), ("referral", date(2015, 1, 1)),
-                            ("closed", date(2023, 2, 15)))]
-    sheet = factsheet(procedures, ["a", "b"], reported=3, obliging=25, reference_day=date(2024, 2, 20))
+    # one open procedure (a letter of 24 January 2019, an undated reasoned opinion) and one closed (a letter,
+    # a referral, a closure of 15 February 2023), as decision_stages() counts them
+    stages = [StageFigures("letter_of_formal_notice", 2, 1, date(2019, 1, 24)),
+              StageFigures("reasoned_opinion", 1, 1, None), StageFigures("referral", 1, 0, date(2015, 1, 1)),
+              StageFigures("closed", 1, 0, date(2023, 2, 15))]
+    sheet = factsheet(1, stages, ["a", "b"], reported=3, obliging=25, reference_day=date(2024, 2, 20))
     assert (sheet.open_procedures, sheet.furthest_stage) == (1, "reasoned_opinion")  # the closed referral not
     assert (sheet.last_decision, sheet.since_last_decision) == (date(2023, 2, 15), "1 year")
     assert (sheet.findings, sheet.reported, sheet.obliging) == (2, 3, 25)
 
 
 def test_a_member_state_with_no_procedure_has_nothing_open_and_no_decision():
-    sheet = factsheet([], [], reported=0, obliging=25, reference_day=date(2024, 2, 20))
+    sheet = factsheet(0, [], [], reported=0, obliging=25, reference_day=date(2024, 2, 20))
     assert (sheet.open_procedures, sheet.furthest_stage, sheet.last_decision) == (0, None, None)
+
+
+@pytest.mark.django_db
+def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown():
+    """decision_stages(): the stages reached by the open procedures' decisions, and the latest decision on a
+    known day (a closure known only between two days is none), as they stood on the day."""
+    from initiatives import state
+    from initiatives.models import InfringementProcedure
+    from tests.factories import DecisionFactory, ProcedureFactory
+
+    open_ = ProcedureFactory(member_state=member_state("PT"))
+    DecisionFactory(procedure=open_, stage="letter_of_formal_notice", when="2019-01-24")
+    DecisionFactory(procedure=open_, stage="reasoned_opinion", when="2021-03")
+    closed = ProcedureFactory(member_state=member_state("PT"))
+    DecisionFactory(procedure=closed, stage="letter_of_formal_notice", when="2014-01-01")
+    DecisionFactory(procedure=closed, stage="referral", when="2015-01-01")
+    DecisionFactory(procedure=closed, stage="closed", when="2022-08-24/2023-06-22")
+
+    def sheet(day):
+        procedures = state.procedures(day, InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk]))
+        stages = decision_stages(day, procedures)
+        open_count = procedures.filter(state="open").count()
+        return factsheet(open_count, stages, [], reported=0, obliging=25, reference_day=day or date(2024, 2, 20))
+
+    today = sheet(None)
+    assert (today.open_procedures, today.furthest_stage, today.last_decision) == (1, "reasoned_opinion",
+                                                                                 date(2021, 3, 1))
+    # on 31 December 2020 the reasoned opinion of March 2021 had not been sent, and the referral was open
+    past = sheet(date(2020, 12, 31))
+    assert (past.open_procedures, past.furthest_stage, past.last_decision) == (2, "referral", date(2019, 1, 24))
 
 
 @pytest.mark.django_db

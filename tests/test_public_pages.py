@@ -269,12 +269,14 @@ QUERIES = {
     # articles, 7 count of articles
     ("member_state_list", ()): 7,
     # 1 Member State + source of being bound, 2 articles, 3 reports, 4 their measures, 5 their sources,
-    # 6 assessments, 7 their sources, 8 procedures with_state() + legal act, 9 their sources, 10 their
-    # articles, 11 decisions, 12 their sources, 13 decisions for the chart, 14 national measures,
-    # 15 the Directive (its transposition deadline), 16 its sources, 17 findings on articles, 18 their sources,
-    # 19-24 the EU averages beside the factsheet's figures: Member States, procedures, decisions, assessments,
-    # reports, findings
-    ("member_state_detail", ("DE",)): 24,
+    # 6 assessments, 7 their sources, 8 procedures counted by state (the state engine, grouped), 9 one page of
+    # procedures with their state + legal act, 10 their sources, 11 their articles, 12 their latest decisions,
+    # 13 their sources, 14 decisions counted by stage (the factsheet), 15 the newest national measures and how
+    # many in all, 16 findings on articles, 17 their sources, 18 the Directive (its transposition deadline),
+    # 19 its sources, 20-25 the EU averages beside the factsheet's figures, from the Member States' summary
+    # (views.public.member_state_summary: Member States, procedures counted by Member State and state, one
+    # decision per Member State and stage, assessments, reports, findings; cached in production)
+    ("member_state_detail", ("DE",)): 25,
     # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments, 5 the Directive, 6 its sources,
     # 7 the stages of its recast, 8 findings on articles, 9 their sources
     ("directive_matrix", ()): 9,

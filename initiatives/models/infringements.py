@@ -117,12 +117,18 @@ class InfringementProcedure(SourcedFact):
         return f"{self.member_state.code} {number} ({self.get_type_display()})"
 
     def get_absolute_url(self):
-        return reverse("initiatives:member_state_detail", args=[self.member_state.code]) + f"#procedure-{self.pk}"
+        """The Member State's page showing this procedure alone (its list is shown a page at a time)."""
+        return procedure_url(self.member_state.code, self.pk)
 
     def save(self, *args, **kwargs):
         if self.infr_number == "":
             self.infr_number = None
         super().save(*args, **kwargs)
+
+
+def procedure_url(code: str, pk: int) -> str:
+    """Where a procedure is read: its Member State's page, showing it alone (`?procedure=`)."""
+    return reverse("initiatives:member_state_detail", args=[code]) + f"?procedure={pk}#procedure-{pk}"
 
 
 class Decision(PreciseDateMixin, SourcedFact):

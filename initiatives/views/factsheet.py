@@ -1,5 +1,5 @@
-"""The factsheet that opens a Member State's page: what a reader takes in at a glance, from what the page has
-already read (no query of its own).
+"""The factsheet that opens a Member State's page: what a reader takes in at a glance, counted in SQL whatever
+the number of procedures and decisions (`decision_stages`: one query; the page reads the rest already).
 
 - open infringement procedures (the state engine's state) and the furthest stage any of them reached;
 - the time since the Commission's latest dated decision;
@@ -12,9 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Max, Q, QuerySet
+
+from initiatives import state
 from initiatives.choices import STAGE_RANK, ProcedureState, Stage
 from initiatives.dates import Precision
 from initiatives.tables import duration
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """The decisions of one stage, of a Member State's procedures, that count on the day."""
+
+    stage: str
+    decisions: int
+    in_open: int  # how many of them belong to an open procedure
+    last: date | None  # the latest on a known day (a decision known only to lie between two days is none)
+
+
+def decision_stages(day: date | None, procedures: QuerySet) -> list[StageFigures]:
+    """The decisions of `procedures` (annotated by state.procedures(day)) that count on `day`, grouped by stage
+    in SQL: one query, a row per stage whatever the number of decisions."""
+    from initiatives.models import Decision
+
+    open_ = procedures.filter(state=ProcedureState.OPEN).values("pk")
+    rows = state.decisions(day, Decision.objects.filter(procedure__in=procedures.values("pk"))).order_by().values(
+        "stage").annotate(n=Count("id"), in_open=Count("id", filter=Q(procedure__in=open_)),
+                          last=Max("date", filter=Q(date__isnull=False) & ~Q(date_precision=Precision.BETWEEN)))
+    return [StageFigures(row["stage"], row["n"], row["in_open"], row["last"]) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -32,15 +57,13 @@ class Factsheet:
         return str(Stage(self.furthest_stage).label) if self.furthest_stage else ""
 
 
-def factsheet(procedures, findings, *, reported: int, obliging: int, reference_day: date) -> Factsheet:
-    """`procedures` annotated by state.procedures() with their `decision_list` (as the page shows them)."""
-    open_ = [p for p in procedures if p.state == ProcedureState.OPEN]
-    stages = [d.stage for p in open_ for d in p.decision_list if d.stage != Stage.CLOSED]
-    furthest = max(stages, key=lambda stage: STAGE_RANK[Stage(stage)]) if stages else None
-    # A closure known only to lie between two days (read from the register) is no decision on a known day.
-    dated = [d.date for p in procedures for d in p.decision_list
-             if d.date is not None and d.date_precision != Precision.BETWEEN]
+def factsheet(open_procedures: int, stages: list[StageFigures], findings, *, reported: int, obliging: int,
+              reference_day: date) -> Factsheet:
+    """`open_procedures`: how many the state engine finds open; `stages`: `decision_stages()`."""
+    reached = [figures.stage for figures in stages if figures.in_open and figures.stage != Stage.CLOSED]
+    furthest = max(reached, key=lambda stage: STAGE_RANK[Stage(stage)]) if reached else None
+    dated = [figures.last for figures in stages if figures.last is not None]
     last = max(dated) if dated else None
-    return Factsheet(open_procedures=len(open_), furthest_stage=furthest, last_decision=last,
+    return Factsheet(open_procedures=open_procedures, furthest_stage=furthest, last_decision=last,
                      since_last_decision=duration(last, reference_day) if last else "",
                      findings=len(findings), reported=reported, obliging=obliging)

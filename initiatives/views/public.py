@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, Value
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -20,6 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +68,7 @@ from initiatives.models.transposition import obliges_member_states
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
-from initiatives.views.factsheet import factsheet
+from initiatives.views.factsheet import decision_stages, factsheet
 from initiatives.views.findings import findings_on
 from initiatives.views.legislation import attach_outcomes, commitments_and_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
@@ -513,7 +516,20 @@ def member_state_detail(request, code):
     return MemberStateDetailView.as_view()(request, code=code)
 
 
+PROCEDURES_PER_PAGE = 10
+DECISIONS_SHOWN = 12  # per procedure: the latest; a procedure rarely has more than eight
+MEASURES_SHOWN = 10
+
+
 class MemberStateDetailView(AsOfMixin, TemplateView):
+    """One Member State: the same number of queries whatever it holds (tests/test_public_pages.py).
+
+    What grows is summarised in SQL and shown a page at a time: procedures counted by state, listed
+    PROCEDURES_PER_PAGE at a time (open ones first, then by latest decision), `?procedure=<id>` alone (where
+    the feeds and the search link); at most DECISIONS_SHOWN decisions a procedure, and MEASURES_SHOWN national
+    measures, each list saying how many there are in all and where to read them all. Reports and assessments
+    are one per article, a fixed set."""
+
     template_name = "initiatives/public/member_state_detail.html"
 
     def get_context_data(self, code, **kwargs):
@@ -527,37 +543,107 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         rows = [{"article": article, "report": reports.get(article.pk), "assessment": assessments.get(article.pk),
                  "counted": obliges_member_states(article)} for article in articles]
         counted = {row["article"].pk for row in rows if row["counted"]}
-        decisions = state.decisions(day).order_by("position").prefetch_related(sources_list())
-        procedures = list(
-            state.procedures(day, InfringementProcedure.objects.published().filter(member_state=member_state))
-            .select_related("legal_act").order_by("id")
-            .prefetch_related(sources_list(), Prefetch("articles", to_attr="article_list"),
-                              Prefetch("decisions", queryset=decisions, to_attr="decision_list")))
-        chart = None
-        if procedures:
-            frame = aggregates.decision_frame(day, member_state.code)
-            names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
-            chart = Chart(
-                "chart-procedures", gettext("Decisions over time"),
-                gettext("One row per procedure, one marker per dated decision, coloured and numbered by stage."),
-                charts.figure_data(charts.procedure_timeline(frame, procedure_names=names)))
         now = self.as_of.reference_day
+        listing = self.procedures(day, member_state, now)
+        measures = list(NationalMeasure.objects.filter(member_state=member_state).annotate(
+            total=Window(Count("id"))).order_by(F("date").desc(nulls_last=True), "reference")[:MEASURES_SHOWN])
+        context = super().get_context_data(
+            member_state=member_state, rows=rows, measures=measures,
+            measure_total=measures[0].total if measures else 0,
+            reported=len(counted & set(reports)), assessed=len(counted & set(assessments)), obliging=len(counted),
+            findings=findings_on(day, member_state), **listing, **directive_with_deadline(now), **kwargs)
+        context["factsheet"] = factsheet(
+            listing["procedure_counts"].get(ProcedureState.OPEN, 0), listing["stages"], context["findings"],
+            reported=context["reported"], obliging=context["obliging"], reference_day=now)
+        # the EU average beside each figure, from the Member States' summary (6 bounded queries, grouped in SQL;
+        # the same on every Member State's page)
+        context["eu"] = caching.computed(
+            "eu-averages", lambda: aggregates.eu_averages(member_state_summary(day), now), day=day, reference_day=now)
+        return context
+
+    def procedures(self, day, member_state, now) -> dict:
+        """The Member State's procedures on `day`: counted by state and their decisions by stage (the state
+        engine, grouped in SQL), and one page of them (or the one `?procedure=` names) with their latest
+        decisions; the chart draws the procedures shown, from the decisions the tables hold."""
+        all_ = state.procedures(day, InfringementProcedure.objects.published().filter(member_state=member_state))
+        procedure_counts = dict(all_.order_by().values_list("state").annotate(n=Count("id")))
+        total = sum(procedure_counts.values())
+        chosen = self.request.GET.get("procedure", "")
+        decisions = state.decisions(day)
+        shown = all_.annotate(decision_count=Coalesce(Subquery(
+            decisions.filter(procedure=OuterRef("pk")).order_by().values("procedure").annotate(n=Count("id"))
+            .values("n")), 0)).select_related("legal_act").prefetch_related(
+            sources_list(), Prefetch("articles", to_attr="article_list"),
+            Prefetch("decisions", queryset=decisions.prefetch_related(sources_list()).order_by("-position")[
+                :DECISIONS_SHOWN], to_attr="decision_list"))
+        page = None
+        if chosen.isdigit() and len(chosen) < 10:
+            procedures = list(shown.filter(pk=int(chosen)))
+        else:
+            chosen = ""
+            page = Paginator(range(total), PROCEDURES_PER_PAGE).get_page(self.request.GET.get("page"))
+            order = Case(When(state=ProcedureState.OPEN, then=Value(0)),
+                         When(state=ProcedureState.UNKNOWN, then=Value(1)), default=Value(2))
+            procedures = list(shown.order_by(order, F("latest_date_latest").desc(nulls_last=True), "-id")[
+                page.start_index() - 1:page.end_index()]) if total else []
         for procedure in procedures:
+            procedure.decision_list.reverse()  # in the order they were taken
             procedure.state_label = ProcedureState(procedure.state).label
             procedure.state_line = state.describe_state(procedure)
             procedure.time_open = duration(procedure.first_date, state.time_open_end(procedure, now))
             procedure.name = procedure_name(procedure)
-        measures = NationalMeasure.objects.filter(member_state=member_state)
-        context = super().get_context_data(
-            member_state=member_state, rows=rows, procedures=procedures, chart=chart, measures=measures,
-            reported=len(counted & set(reports)), assessed=len(counted & set(assessments)), obliging=len(counted),
-            findings=findings_on(day, member_state), **directive_with_deadline(now), **kwargs)
-        context["factsheet"] = factsheet(procedures, context["findings"], reported=context["reported"],
-                                         obliging=context["obliging"], reference_day=now)
-        # the EU average beside each figure: 6 queries, constant; the same on every Member State's page
-        context["eu"] = caching.computed("eu-averages", lambda: aggregates.eu_averages(member_state_summary(day), now),
-                                         day=day, reference_day=now)
-        return context
+            procedure.decisions_api = reverse("initiatives:api-decision-list") + "?" + urlencode(
+                {"procedure": procedure.pk, **({"as_of": day.isoformat()} if day else {})})
+        return {"procedures": procedures, "procedure_counts": procedure_counts, "procedure_total": total,
+                "procedure_summary": procedure_summary(procedure_counts), "procedure_page": page,
+                "procedure_chosen": bool(chosen), "procedure_pages": self.page_links(page),
+                "register_url": reverse("initiatives:infringement_list") + "?" + urlencode(
+                    {"member_state": member_state.code, **({"as_of": day.isoformat()} if day else {})}),
+                "stages": decision_stages(day, all_),
+                "chart": procedure_chart(procedures)}
+
+    def page_links(self, page) -> dict:
+        """The addresses of the pages of procedures before and after this one (keeping `?as_of=`)."""
+        if page is None:
+            return {}
+
+        def url(number):
+            query = self.request.GET.copy()
+            query.pop("procedure", None)
+            query["page"] = number
+            return "?" + query.urlencode() + "#procedures-heading"
+
+        return {"previous": url(page.previous_page_number()) if page.has_previous() else None,
+                "next": url(page.next_page_number()) if page.has_next() else None,
+                "first": url(1)}
+
+
+def procedure_summary(counts: dict) -> str:
+    """How many procedures in all, and how many in each state: "12 procedures in all: 2 open, 9 closed, 1
+    whose state the evidence cannot decide"."""
+    total = sum(counts.values())
+    return ngettext(
+        "%(total)s procedure in all: %(open)s open, %(closed)s closed, %(unknown)s whose state the evidence "
+        "cannot decide.",
+        "%(total)s procedures in all: %(open)s open, %(closed)s closed, %(unknown)s whose state the evidence "
+        "cannot decide.", total) % {
+        "total": total, "open": counts.get(ProcedureState.OPEN, 0), "closed": counts.get(ProcedureState.CLOSED, 0),
+        "unknown": counts.get(ProcedureState.UNKNOWN, 0)}
+
+
+def procedure_chart(procedures) -> Chart | None:
+    """The decisions of the procedures shown, one row each: from the decisions their tables hold, no query."""
+    frame = aggregates.decision_rows_frame(
+        (p.pk, d.position, d.stage, d.date, d.date_precision, d.date_latest)
+        for p in procedures for d in p.decision_list)
+    if not len(frame):
+        return None
+    names = {p.pk: procedure_name(p, separator="<br>") for p in procedures}
+    return Chart(
+        "chart-procedures", gettext("Decisions over time"),
+        gettext("One row per procedure listed on this page, one marker per dated decision, coloured and numbered "
+                "by stage."),
+        charts.figure_data(charts.procedure_timeline(frame, procedure_names=names)))
 
 
 def member_state_summary(day):
