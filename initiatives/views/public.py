@@ -220,9 +220,10 @@ def latest_changes(limit: int = 8):
 
 
 def frames_on(day):
-    """Key actions and events as they stood on `day` (None: now), and the procedures and decisions counted in
-    SQL (by Member State, state; stage, year): the state engine (initiatives/state.py) decides each."""
-    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day),
+    """Key actions as they stood on `day` (None: now), and the events, procedures and decisions counted in SQL
+    (by key action, year; Member State, state; stage, year): the state engine (initiatives/state.py) decides
+    each."""
+    return (aggregates.key_action_frame(day=day), aggregates.event_group_frame(day=day),
             aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day))
 
 
@@ -314,6 +315,7 @@ def timeline_chart(rows, events, strategy, now, *, past=False):
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
         labels={"deadline": gettext("end of the deadline's period"),
                 "events": gettext("dated event"), "no_date": gettext("no delivery date"),
+                "event_groups": gettext("several dated events in a year"),
                 "today": PartialDate(now).display() if past else gettext("today"),
                 "period": gettext("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
                                                                      "end": strategy.period_end}})
@@ -411,8 +413,9 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
 
     @cached_property
     def events(self):
-        """The published events of the chosen key actions that had happened by the day, for the chart."""
-        return aggregates.event_frame(self.object_list, day=self.as_of.day)
+        """The published events of the chosen key actions that had happened by the day, counted per key action
+        and year for the chart."""
+        return aggregates.event_group_frame(self.object_list, day=self.as_of.day)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -429,7 +432,8 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
             chart = Chart(
                 "chart-timeline", heading,
                 gettext("One row per key action: the open diamond is the end of the period its deadline names, the "
-                   "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
+                        "filled circle its delivery, the coloured bar the delay; a small cross is a dated event, a "
+                        "large cross several dated events of the same year, drawn on the first of them."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         shows_key_actions_only = self.filterset.data.get("kind") == KEY_ACTION
         with_context = self.request.GET.copy()
