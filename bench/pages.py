@@ -3,8 +3,9 @@ page and API list endpoint, read from the URLconf and the API's root, never writ
 
 A page is a named URL of the app that an anonymous visitor gets as HTML or a feed with a 200; a URL with
 arguments is tried with the arguments of records that exist (the initiative numbered 1, the Member State with
-the most records, the first legislative file). A page that shows a past day (the as-of bar) is measured on
-AS_OF too (it shows the as-of bar). API list endpoints are the ones /api/ names.
+the most records, the first legislative file, that initiative's key action with the most events). A page that
+shows a past day (the as-of bar) is measured on AS_OF too (it shows the as-of bar). API list endpoints are the
+ones /api/ names.
 """
 
 from __future__ import annotations
