@@ -3,8 +3,9 @@ page and API list endpoint, read from the URLconf and the API's root, never writ
 
 A page is a named URL of the app that an anonymous visitor gets as HTML or a feed with a 200; a URL with
 arguments is tried with the arguments of records that exist (the initiative numbered 1, the Member State with
-the most records, the first legislative file). A page that shows a past day (the as-of bar) is measured on
-AS_OF too (it shows the as-of bar). API list endpoints are the ones /api/ names.
+the most records, the first legislative file, that initiative's key action with the most events). A page that
+shows a past day (the as-of bar) is measured on AS_OF too (it shows the as-of bar). API list endpoints are the
+ones /api/ names.
 """
 
 from __future__ import annotations
@@ -19,15 +20,28 @@ def example_arguments() -> dict:
     """A value for each URL argument, from records that exist."""
     from collections import Counter
 
-    from initiatives.models import Assessment, InfringementProcedure, Initiative, LegislativeFile, TranspositionReport
+    from django.db.models import Count
+
+    from initiatives.models import (
+        Assessment,
+        InfringementProcedure,
+        Initiative,
+        KeyActionEvent,
+        LegislativeFile,
+        TranspositionReport,
+    )
 
     records = Counter()
     for model in (InfringementProcedure, TranspositionReport, Assessment):
         records.update(model.objects.values_list("member_state__code", flat=True))
     busiest = min(records, key=lambda code: (-records[code], code)) if records else "DE"
     legislative = LegislativeFile.objects.order_by("id").first()
-    return {"number": Initiative.objects.order_by("number").values_list("number", flat=True).first(),
-            "code": busiest, "slug": legislative.slug if legislative else None}
+    number = Initiative.objects.order_by("number").values_list("number", flat=True).first()
+    # that initiative's key action with the most events (its page lists them all, a page at a time)
+    action = (KeyActionEvent.objects.filter(key_action__initiative__number=number).values("key_action__code")
+              .annotate(n=Count("id")).order_by("-n", "key_action__code").values_list("key_action__code", flat=True)
+              .first())
+    return {"number": number, "code": busiest, "slug": legislative.slug if legislative else None, "action": action}
 
 
 def named_urls(resolver=None, namespace="") -> list[tuple[str, object]]:

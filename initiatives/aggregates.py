@@ -40,6 +40,10 @@ KEY_ACTION_COLUMNS = ["id", "initiative", "initiative_title", "code", "short_tit
                       "is_context_commitment", "deadline", "deadline_precision", "date", "date_precision",
                       "last_verified"]
 EVENT_COLUMNS = ["key_action_id", "date", "date_precision", "kind", "description"]
+# The events of one key action in one year, as the timeline draws them: how many, and the first (its date,
+# precision and description: the whole event when it is the only one) and the last (date and precision).
+EVENT_GROUP_COLUMNS = ["key_action_id", "year", "n", "date", "date_precision", "description", "last_date",
+                       "last_precision"]
 MEMBER_STATE_COLUMNS = ["code", "name", "iso_alpha3", "bound"]
 PROCEDURE_COLUMNS = ["id", "member_state", "infr_number", "type", "state", "latest_stage", "latest_date",
                      "latest_precision", "last_verified", "last_listed"]
@@ -84,6 +88,32 @@ def event_frame(key_actions=None, day: date | None = None) -> pd.DataFrame:
     rows = events.order_by("date", "id").values_list("key_action_id", "date", "date_precision", "kind",
                                                      "description")
     return _frame(rows, EVENT_COLUMNS)
+
+
+def event_group_frame(key_actions=None, day: date | None = None) -> pd.DataFrame:
+    """The published events that had happened by `day` (of the key actions in `key_actions`, a queryset, if
+    given), counted in SQL per key action and year (`EVENT_GROUP_COLUMNS`): one query, one row per key action
+    and year whatever the number of events. Window functions over each group give its count, its first event
+    (the row kept) and its last event's date and precision; `event_groups` does the same to an event frame."""
+    from django.db.models import Count, F, Max, RowRange, Window
+    from django.db.models.functions import ExtractYear, LastValue, RowNumber
+
+    from initiatives import state
+    from initiatives.models import KeyActionEvent
+
+    events = state.dated(KeyActionEvent.objects.published(), day)
+    if key_actions is not None:
+        events = events.filter(key_action__in=key_actions)
+    group = [F("key_action_id"), ExtractYear("date")]
+    in_order = [F("date").asc(), F("id").asc()]
+    whole = RowRange(start=None, end=None)
+    rows = events.order_by().annotate(
+        year=ExtractYear("date"), n=Window(Count("id"), partition_by=group),
+        position=Window(RowNumber(), partition_by=group, order_by=in_order),
+        last_date=Window(Max("date"), partition_by=group),
+        last_precision=Window(LastValue("date_precision"), partition_by=group, order_by=in_order, frame=whole),
+    ).filter(position=1).order_by("date", "key_action_id").values_list(*EVENT_GROUP_COLUMNS)
+    return _frame(rows, EVENT_GROUP_COLUMNS)
 
 
 def member_state_frame() -> pd.DataFrame:
@@ -265,6 +295,22 @@ def headline_counts(actions: pd.DataFrame) -> dict:
         if s == KeyActionStatus.DELIVERED and undated:
             tiles.append((DELIVERED_NO_DEADLINE, undated))
     return {**counts, "tiles": tiles, "total": int(len(status))}
+
+
+def event_groups(events: pd.DataFrame) -> pd.DataFrame:
+    """The events of an `event_frame` per key action and year, as `event_group_frame` counts them in SQL; a
+    frame already grouped is returned as it is."""
+    if "n" in events.columns:
+        return events
+    rows = {}
+    for event in sorted(events.to_dict("records"), key=lambda e: e["date"]):  # stable: ties keep their order
+        key = (event["key_action_id"], event["date"].year)
+        if key not in rows:
+            rows[key] = {"key_action_id": key[0], "year": key[1], "n": 0, "date": event["date"],
+                         "date_precision": event["date_precision"], "description": event["description"]}
+        rows[key].update(n=rows[key]["n"] + 1, last_date=event["date"], last_precision=event["date_precision"])
+    return pd.DataFrame(sorted(rows.values(), key=lambda r: (r["date"], r["key_action_id"])),
+                        columns=EVENT_GROUP_COLUMNS)
 
 
 def status_by_initiative(actions: pd.DataFrame) -> pd.DataFrame:

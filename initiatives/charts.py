@@ -9,15 +9,15 @@ through `json_script`, and initiatives/static/initiatives/js/charts.js draws it 
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import textwrap
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
+from initiatives import aggregates
 from initiatives.aggregates import NOT_BOUND
 from initiatives.choices import (
     ASSESSMENT_LOOK,
@@ -142,16 +142,20 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
     deadline names, a marker of its status its delivery, and a line between them the slippage (or, for an
     action not delivered, the time since the deadline passed). An action with no delivery date (not delivered
     yet, or delivered on a day the sources do not give) has its status marker in a column of its own at the
-    right, so that every row shows its state. Small grey crosses are the dated events. Row labels wrap, never
-    cut. `labels`: "deadline", "events", "today", "period", "no_date"."""
+    right, so that every row shows its state. Grey crosses are the dated events, at most one per action and
+    year whatever their number: a small cross is an event of its own (its date and description on hover), a
+    large one the several events of that year, placed on the first of them (how many, and between which
+    dates). Row labels wrap, never cut. `labels`: "deadline", "events", "event_groups", "today", "period",
+    "no_date"."""
     traces = []
     records = rows.to_dict("records")
     names = {row["id"]: _wrap(f"{row['initiative']}/{row['code']} {row['short_title']}", label_width)
              for row in records}
     order = list(names.values())
     start = date(period_start.year - 1, 1, 1)
-    known = events[events["key_action_id"].isin(names.keys())]
-    latest = [today, period_end] + list(known["date"]) + [d for d in rows["delivered"] if _value(d) is not None]
+    groups = aggregates.event_groups(events)
+    known = groups[groups["key_action_id"].isin(names.keys())]
+    latest = [today, period_end] + list(known["last_date"]) + [d for d in rows["delivered"] if _value(d) is not None]
     end = max(latest) + timedelta(days=120)
     lane = end + timedelta(days=300)  # the column of the actions with no delivery date
     axis_end = lane + timedelta(days=300)
@@ -194,14 +198,7 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
         "marker": {"color": "#ffffff", "size": 13, "symbol": "diamond", "line": {"color": INK, "width": 2}},
         "hovertemplate": "%{y}<br>" + labels["deadline"] + ": %{customdata}<extra></extra>"})
     if not known.empty:
-        when = functools.cache(_when)  # for this chart only (its language): events share days, formatting is slow
-        traces.append({
-            "type": "scatter", "x": [d.isoformat() for d in known["date"]],
-            "y": [names[i] for i in known["key_action_id"]], "mode": "markers", "name": "× " + labels["events"],
-            "customdata": [[when(d, p), _short(t, 80)] for d, p, t in
-                           zip(known["date"], known["date_precision"], known["description"], strict=True)],
-            "marker": {"color": MUTED, "size": 7, "symbol": "x-thin", "line": {"color": MUTED, "width": 1.5}},
-            "hovertemplate": "%{customdata[0]}: %{customdata[1]}<extra></extra>"})
+        traces += _event_traces(known.to_dict("records"), names, labels)
     shapes = [
         {"type": "rect", "xref": "x", "yref": "paper", "x0": period_start.isoformat(), "x1": period_end.isoformat(),
          "y0": 0, "y1": 1, "fillcolor": TINT, "line": {"width": 0}, "layer": "below"},
@@ -234,6 +231,51 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
                    # a fixed range keeps a row for every action
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "range": [len(order) - 0.5, -0.5], "automargin": True})
+
+
+def _event_traces(groups: list[dict], names: dict, labels: dict[str, str]) -> list[dict]:
+    """The timeline's crosses, from `aggregates.event_groups` rows: one trace of the single events (a small
+    cross: its date to its precision and its description), one of the groups of several events of one key
+    action in one year (a large cross on the first event's day: how many, between which dates). Never a
+    date that no event has."""
+    single = [group for group in groups if group["n"] == 1]
+    several = [group for group in groups if group["n"] > 1]
+    traces = []
+    if single:
+        traces.append({
+            "type": "scatter", "x": [group["date"].isoformat() for group in single],
+            "y": [names[group["key_action_id"]] for group in single], "mode": "markers",
+            "name": "× " + labels["events"],
+            "customdata": [[_when(group["date"], group["date_precision"]), _short(group["description"], 80)]
+                           for group in single],
+            "marker": {"color": MUTED, "size": 7, "symbol": "x-thin", "line": {"color": MUTED, "width": 1.5}},
+            "hovertemplate": "%{customdata[0]}: %{customdata[1]}<extra></extra>"})
+    if several:
+        traces.append({
+            "type": "scatter", "x": [group["date"].isoformat() for group in several],
+            "y": [names[group["key_action_id"]] for group in several], "mode": "markers",
+            "name": "✕ " + labels.get("event_groups", labels["events"]),
+            "customdata": [event_group_text(group) for group in several],
+            "marker": {"color": MUTED, "size": 12, "symbol": "x-thin", "line": {"color": MUTED, "width": 2.5}},
+            "hovertemplate": "%{y}<br>%{customdata}<extra></extra>"})
+    return traces
+
+
+def event_group_text(group: dict) -> str:
+    """A large cross's hover: how many dated events of one year, between which dates, and where it stands."""
+    first = _when(group["date"], group["date_precision"])
+    last = _when(group["last_date"], group["last_precision"])
+    n = int(group["n"])
+    if first == last:
+        # Translators: the timeline's hover on a large cross: several events of a key action on one date (a
+        # day, a month or a year); %(when)s is that date.
+        return ngettext("%(n)s dated event, dated %(when)s", "%(n)s dated events, all dated %(when)s", n) % {
+            "n": n, "when": first}
+    # Translators: the timeline's hover on a large cross, which stands for several events of a key action in
+    # one year and is drawn on the day of the first of them; %(first)s and %(last)s are their dates.
+    return ngettext("%(n)s dated event between %(first)s and %(last)s (marked on the first)",
+                    "%(n)s dated events between %(first)s and %(last)s (marked on the first)", n) % {
+        "n": n, "first": first, "last": last}
 
 
 # Timeline markers: the shape says the status too, not the colour alone.

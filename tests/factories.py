@@ -12,16 +12,20 @@ from datetime import date
 import factory
 from factory.django import DjangoModelFactory
 
-from initiatives.choices import Confidence, ProcedureType, Stage
+from initiatives.choices import Confidence, EventKind, LeadActor, Pillar, ProcedureType, Stage
 from initiatives.dates import PartialDate
 from initiatives.models import (
     Decision,
     InfringementProcedure,
+    Initiative,
+    KeyAction,
+    KeyActionEvent,
     LegalAct,
     MemberState,
     RegisterCopy,
     RegisterListing,
     Source,
+    Strategy,
 )
 
 
@@ -141,3 +145,43 @@ def open_procedures():
     from initiatives.choices import ProcedureState
 
     return state.procedures(queryset=InfringementProcedure.objects.all()).filter(state=ProcedureState.OPEN)
+
+
+# --- key actions and their events ---------------------------------------------------------------------------------
+
+
+class InitiativeFactory(DjangoModelFactory):
+    """An initiative of the loaded strategy, numbered from 90 so that it never meets a shipped one."""
+
+    class Meta:
+        model = Initiative
+
+    strategy = factory.LazyFunction(lambda: Strategy.objects.first())
+    number = factory.Sequence(lambda n: 90 + n)
+    title = factory.Sequence(lambda n: f"Test initiative {n}")
+    pillar = factory.LazyFunction(lambda: Pillar.values[0])
+    summary = "A test initiative."
+    section_reference = "test"
+
+
+class KeyActionFactory(DjangoModelFactory):
+    class Meta:
+        model = KeyAction
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    code = factory.Sequence(lambda n: f"t{n}")
+    short_title = factory.Sequence(lambda n: f"Test key action {n}")
+    statement = "A test statement."
+    section_reference = "test"
+    lead_actor = factory.LazyFunction(lambda: LeadActor.values[0])
+    deadline_wording = "none"
+
+
+class KeyActionEventFactory(DjangoModelFactory):
+    class Meta:
+        model = KeyActionEvent
+
+    key_action = factory.SubFactory(KeyActionFactory)
+    kind = factory.LazyFunction(lambda: EventKind.values[0])
+    date = date(2021, 3, 1)
+    description = factory.Sequence(lambda n: f"Test event {n}")

@@ -156,8 +156,9 @@ def timeline_of(*actions, events=None):
     rows = aggregates.timeline_rows(frame, date(2026, 11, 30))
     events = events if events is not None else pd.DataFrame([], columns=aggregates.EVENT_COLUMNS)
     return charts.timeline(rows, events, period_start=date(2020, 7, 24), period_end=date(2025, 12, 31),
-                           today=date(2026, 11, 30), labels={k: k for k in ("deadline", "delivered", "events", "today",
-                                                                            "period", "no_date")})
+                           today=date(2026, 11, 30),
+                           labels={k: k for k in ("deadline", "delivered", "events", "event_groups", "today", "period",
+                                                  "no_date")})
 
 
 def test_every_key_action_on_the_timeline_shows_its_state_even_with_no_date():
@@ -246,3 +247,52 @@ def test_an_initiatives_bar_is_named_by_one_message_with_its_number():
     fig = charts.status_by_initiative_bar(counts, initiative_label="Initiative n° %(number)s")
     assert list(fig.data[0].y) == ["Initiative n° 2"]
     assert fig.data[0].hovertemplate.startswith("%{y}: %{x} delivered")
+
+
+def event_crosses(fig):
+    """The timeline's event traces (× one event, ✕ several), by name's first character."""
+    return {trace.name[0]: trace for trace in fig.data if trace.name and trace.name[0] in "×✕"}
+
+
+def many_events():
+    """Key action 1: 300 events in 2021 (the first on 3 February, the last in November, known to the month), one in
+    2022; key action 2: three on the same day."""
+    rows = [(1, date(2021, 2, 3), "day", "report", "First of the year")]
+    rows += [(1, date(2021, 3 + i % 8, 1 + i % 28), "day", "report", f"Step {i}") for i in range(298)]
+    rows += [(1, date(2021, 11, 1), "month", "report", "Last of the year"),
+             (1, date(2022, 5, 14), "day", "adoption", "Adopted by the Council"),
+             *[(2, date(2023, 1, 9), "day", "report", f"Same day {i}") for i in range(3)]]
+    return pd.DataFrame(rows, columns=aggregates.EVENT_COLUMNS)
+
+
+def test_the_timeline_draws_at_most_one_cross_per_key_action_and_year_whatever_the_number_of_events():
+    fig = timeline_of({"id": 1, "code": "1"}, {"id": 2, "code": "2"}, events=many_events())
+    crosses = event_crosses(fig)
+    assert sum(len(trace.x) for trace in crosses.values()) == 3  # 1/2021, 1/2022, 2/2023: not 303
+    assert len(json.dumps(charts.figure_data(fig))) < 20_000
+
+
+def test_a_single_event_keeps_its_date_to_its_precision_and_its_description():
+    fig = timeline_of({"id": 1, "code": "1"}, {"id": 2, "code": "2"}, events=many_events())
+    single = event_crosses(fig)["×"]
+    assert list(single.x) == ["2022-05-14"]
+    assert [list(item) for item in single.customdata] == [["14 May 2022", "Adopted by the Council"]]
+
+
+def test_a_group_of_events_is_drawn_on_its_first_event_and_says_how_many_and_between_which_dates():
+    fig = timeline_of({"id": 1, "code": "1"}, {"id": 2, "code": "2"}, events=many_events())
+    group = event_crosses(fig)["✕"]
+    assert list(group.x) == ["2021-02-03", "2023-01-09"]  # real days: the first event of each group
+    assert list(group.customdata) == [
+        "300 dated events between 3 February 2021 and November 2021 (marked on the first)",
+        "3 dated events, all dated 9 January 2023"]
+    assert group.name == "✕ event_groups"
+
+
+def test_grouping_events_in_pandas_gives_the_columns_the_sql_gives():
+    groups = aggregates.event_groups(many_events())
+    assert list(groups.columns) == aggregates.EVENT_GROUP_COLUMNS
+    assert groups[["key_action_id", "year", "n"]].values.tolist() == [[1, 2021, 300], [1, 2022, 1], [2, 2023, 3]]
+    assert groups.iloc[0]["description"] == "First of the year"
+    assert (groups.iloc[0]["last_date"], groups.iloc[0]["last_precision"]) == (date(2021, 11, 1), "month")
+    assert aggregates.event_groups(groups) is groups

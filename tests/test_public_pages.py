@@ -259,9 +259,12 @@ QUERIES = {
     ("overview", ()): 15,
     # 1 initiatives + strategy, 2 key actions with their number of events, 3 strategy
     ("initiative_list", ()): 3,
-    # 1 initiative + strategy, 2 key actions, 3 their sources, 4 events, 5 their sources, 6 links to legislative
-    # files (initiative 1 has none; with some, 2 more: the files and their stages)
+    # 1 initiative + strategy, 2 key actions with their number of events, 3 their sources, 4 the latest events
+    # of each (a window function), 5 their sources, 6 links to legislative files (initiative 1 has none; with
+    # some, 2 more: the files and their stages)
     ("initiative_detail", (1,)): 6,
+    # 1 the key action + initiative + strategy, 2 count for the paginator, 3 one page of events, 4 their sources
+    ("key_action_events", (1, "t0")): 4,
     # 1 strategy, 2 key actions for the chart, 3 their events, 4 initiative <select> options,
     # 5 key actions for the table (initiative joined), 6 count of the context commitments (shown one click away)
     ("timeline", ()): 6,

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", public.OverviewView.as_view(), name="overview"),
     path("initiatives/", public.InitiativeListView.as_view(), name="initiative_list"),
     path("initiatives/<int:number>/", public.InitiativeDetailView.as_view(), name="initiative_detail"),
+    path("initiatives/<int:number>/actions/<str:action>/events/", public.KeyActionEventsView.as_view(),
+         name="key_action_events"),
     path("timeline/", public.TimelineView.as_view(), name="timeline"),
     path("member-states/", public.MemberStateListView.as_view(), name="member_state_list"),
     path("member-states/<str:code>/", public.member_state_detail, name="member_state_detail"),

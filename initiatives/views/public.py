@@ -224,9 +224,10 @@ def latest_changes(limit: int = 8):
 
 
 def frames_on(day):
-    """Key actions and events as they stood on `day` (None: now), and the procedures and decisions counted in
-    SQL (by Member State, state; stage, year): the state engine (initiatives/state.py) decides each."""
-    return (aggregates.key_action_frame(day=day), aggregates.event_frame(day=day),
+    """Key actions as they stood on `day` (None: now), and the events, procedures and decisions counted in SQL
+    (by key action, year; Member State, state; stage, year): the state engine (initiatives/state.py) decides
+    each."""
+    return (aggregates.key_action_frame(day=day), aggregates.event_group_frame(day=day),
             aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day))
 
 
@@ -328,6 +329,7 @@ def timeline_chart(rows, events, strategy, now, *, past=False):
         rows, events, period_start=strategy.adopted_on, period_end=date(strategy.period_end, 12, 31), today=now,
         labels={"deadline": gettext("end of the deadline's period"),
                 "events": gettext("dated event"), "no_date": gettext("no delivery date"),
+                "event_groups": gettext("several dated events in a year"),
                 "today": PartialDate(now).display() if past else gettext("today"),
                 "period": gettext("strategy period %(start)s-%(end)s") % {"start": strategy.period_start,
                                                                      "end": strategy.period_end}})
@@ -344,17 +346,51 @@ def sources_list():
 
 def initiatives_with_actions(*, details=True, day=None):
     """Initiatives with their key actions (`action_list`) as they stood on `day` (the state engine's `status_on`,
-    `delivery_on`, `progress_on`) and, with `details`, each action's sources and events (`event_list`) with
-    theirs; without, only the number of events (`event_count`). Only events that had happened by `day` count."""
-    actions = state.key_actions(day)
+    `delivery_on`, `progress_on`), each with the number of its events (`event_count`) and, with `details`, its
+    sources. Only events that had happened by `day` count; `attach_latest_events` gives an initiative's actions
+    their latest events."""
     published = state.dated(KeyActionEvent.objects.published(), day)
+    actions = state.key_actions(day).annotate(event_count=Count("events", filter=Q(events__in=published)))
     if details:
-        events = published.prefetch_related(sources_list()).order_by("date", "id")
-        actions = actions.prefetch_related(sources_list(), Prefetch("events", queryset=events, to_attr="event_list"))
-    else:
-        actions = actions.annotate(event_count=Count("events", filter=Q(events__in=published)))
+        actions = actions.prefetch_related(sources_list())
     return Initiative.objects.published().select_related("strategy").prefetch_related(
         Prefetch("key_actions", queryset=actions, to_attr="action_list"))
+
+
+def events_with_sources(events) -> list:
+    """The events of `events` (a queryset, sliced or ranked as need be), each with its sources (`source_list`):
+    always two queries, even for no events, since the sources are read through the same queryset in SQL
+    rather than by a list of ids (a prefetch asks nothing for no rows, and the count would vary)."""
+    listed = list(events)
+    sources = {}
+    for link in KeyActionEvent.sources.through.objects.filter(keyactionevent__in=events.values("pk")).select_related(
+            "source").order_by("source__citation"):
+        sources.setdefault(link.keyactionevent_id, []).append(link.source)
+    for event in listed:
+        event.source_list = sources.get(event.pk, [])
+    return listed
+
+
+EVENTS_SHOWN = 10  # the latest events of each key action on its initiative's page; the rest on a page of their own
+
+
+def attach_latest_events(initiative, day=None, limit=EVENTS_SHOWN):
+    """Give each key action of `initiative` its latest `limit` events that had happened by `day` (`event_list`,
+    in date order) with their sources: two queries whatever the number of events, even none (a window function
+    ranks each action's events in SQL; the sources are read through the same ranking, never from a list of
+    ids, so the query runs for no events too)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    ranked = state.dated(KeyActionEvent.objects.published(), day).filter(key_action__initiative=initiative).annotate(
+        rank=Window(RowNumber(), partition_by=[F("key_action_id")], order_by=[F("date").desc(), F("id").desc()]))
+    by_action = {}
+    for event in events_with_sources(ranked.filter(rank__lte=limit).order_by("date", "id")):
+        by_action.setdefault(event.key_action_id, []).append(event)
+    for action in initiative.action_list:
+        action.event_list = by_action.get(action.pk, [])
+        action.more_events = action.event_count > len(action.event_list)
+    return initiative
 
 
 def with_slippage(initiatives, now):
@@ -388,9 +424,34 @@ class InitiativeDetailView(AsOfMixin, TemplateView):
         initiative = initiatives_with_actions(day=self.as_of.day).filter(number=number).first()
         if initiative is None:
             raise Http404("No such initiative")
+        attach_latest_events(initiative, self.as_of.day)
         with_slippage(initiatives_on([initiative]), self.as_of.reference_day)
         attach_outcomes(initiative.action_list, self.as_of.day)
         return super().get_context_data(initiative=initiative, **kwargs)
+
+
+class KeyActionEventsView(AsOfMixin, TemplateView):
+    """Every event of one key action that had happened by the day, in date order, a page at a time: where the
+    initiative's page, which shows the latest few, sends a reader for the rest."""
+
+    template_name = "initiatives/public/key_action_events.html"
+    paginate_by = 25
+
+    def get_context_data(self, number, action, **kwargs):
+        from django.core.paginator import Paginator
+
+        day = self.as_of.day
+        key_action = get_object_or_404(
+            state.key_actions(day).select_related("initiative__strategy"), initiative__number=number, code=action)
+        state.show_key_action_on(key_action)
+        events = state.dated(KeyActionEvent.objects.published(), day).filter(key_action=key_action).order_by(
+            "date", "id")
+        page = Paginator(events, self.paginate_by).get_page(self.request.GET.get("page"))
+        # the page's events and their sources: the same two queries on an empty page too
+        start = (page.number - 1) * self.paginate_by
+        page.object_list = events_with_sources(events[start:start + self.paginate_by])
+        return super().get_context_data(initiative=key_action.initiative, action=key_action, page=page,
+                                        page_range=page.paginator.get_elided_page_range(page.number), **kwargs)
 
 
 # --- Timeline ---------------------------------------------------------------------------------------------------
@@ -425,8 +486,9 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
 
     @cached_property
     def events(self):
-        """The published events of the chosen key actions that had happened by the day, for the chart."""
-        return aggregates.event_frame(self.object_list, day=self.as_of.day)
+        """The published events of the chosen key actions that had happened by the day, counted per key action
+        and year for the chart."""
+        return aggregates.event_group_frame(self.object_list, day=self.as_of.day)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -443,7 +505,8 @@ class TimelineView(AsOfMixin, SingleTableMixin, FilterView):
             chart = Chart(
                 "chart-timeline", heading,
                 gettext("One row per key action: the open diamond is the end of the period its deadline names, the "
-                   "filled circle its delivery, the coloured bar the delay; crosses are dated events."),
+                        "filled circle its delivery, the coloured bar the delay; a small cross is a dated event, a "
+                        "large cross several dated events of the same year, drawn on the first of them."),
                 charts.figure_data(timeline_chart(rows, events, strategy, now, past=bool(day))))
         shows_key_actions_only = self.filterset.data.get("kind") == KEY_ACTION
         with_context = self.request.GET.copy()
