@@ -149,6 +149,16 @@ def _readable(field: models.Field, record) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+def _unchanged(field: models.Field, record, previous) -> bool:
+    """The field reads the same in both rows. Equal stored values read the same, and are compared first (the
+    readable form costs a translation or a date format each); a date reads with its precision, so dates are
+    always compared as read."""
+    if not isinstance(field, models.DateField) and getattr(record, field.attname, None) == getattr(
+            previous, field.attname, None):
+        return True
+    return _readable(field, previous) == _readable(field, record)
+
+
 def _what_changed(tracked: Tracked, record, previous) -> str:
     """One line per changed public field: "notification status: partially notified → completely notified".
 
@@ -159,10 +169,9 @@ def _what_changed(tracked: Tracked, record, previous) -> str:
         lines = []
         for name in tracked.public:  # a precision is told with its date
             field = tracked.model._meta.get_field(name)
-            old, new = _readable(field, previous), _readable(field, record)
-            if old != new:
+            if not _unchanged(field, record, previous):
                 lines.append(_("%(field)s: %(old)s → %(new)s") % {
-                    "field": field.verbose_name, "old": old, "new": new})
+                    "field": field.verbose_name, "old": _readable(field, previous), "new": _readable(field, record)})
         if not lines:
             lines = [_("Its sources or related records changed.")]
     return "<br>".join(escape(strip_control_characters(line)) for line in lines)
@@ -252,8 +261,7 @@ def _only_related(tracked: Tracked, record, previous) -> bool:
     """A history row that changed none of the record's public fields (its sources were linked, say)."""
     if previous is None or record.history_type == "+":
         return False
-    return all(_readable(tracked.model._meta.get_field(name), previous)
-               == _readable(tracked.model._meta.get_field(name), record) for name in tracked.public)
+    return all(_unchanged(tracked.model._meta.get_field(name), record, previous) for name in tracked.public)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strategy_tracker.settings")
@@ -18,4 +19,39 @@ def _refuse_demo_accounts() -> None:
         connections.close_all()
 
 
+def warm_up() -> None:
+    """What every worker's first requests would otherwise do, done once before gunicorn forks its workers
+    (preload_app, gunicorn.conf.py): compile every template (Django's cached loader), read each offered
+    language's catalogues, build the URL resolvers. A worker replaced after max_requests then serves at once
+    instead of spending its first requests on this. No database or cache connection stays open."""
+    from django.conf import settings
+    from django.db import connections
+    from django.template import engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    for engine in engines.all():
+        for name in _template_names(engine):
+            engine.get_template(name)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Overview")
+            get_resolver().reverse_dict  # noqa: B018 (built per language)
+    connections.close_all()
+
+
+def _template_names(engine) -> list[str]:
+    """The names of every template the engine finds in its directories and the app's own."""
+    from pathlib import Path
+
+    from django.apps import apps
+
+    folders = [Path(folder) for folder in engine.engine.dirs]
+    folders += [Path(app.path) / "templates" for app in apps.get_app_configs() if app.name.startswith("initiatives")]
+    return sorted({str(path.relative_to(folder)) for folder in folders if folder.is_dir()
+                   for path in folder.rglob("*.html")})
+
+
 _refuse_demo_accounts()
+if not settings.DEBUG:  # production: the cached template loader keeps what warm_up compiles
+    warm_up()
