@@ -1,10 +1,11 @@
 """For base.html: the site navigation (public sections, and the workspace of a logged-in role) and the languages."""
 
 import re
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -24,16 +25,23 @@ PUBLIC_SECTIONS = [
 ]
 
 
+@lru_cache(maxsize=64)
+def public_section_urls(_language: str, _urlconf: str) -> tuple[str, ...]:
+    """The overview's address ("/" in English, "/fr/" in French), then each public section's, in the active
+    language: reversed once per language and URLconf, not on every page."""
+    return (reverse("initiatives:overview"), *(reverse(name) for name, _label in PUBLIC_SECTIONS))
+
+
 def navigation(request):
     from initiatives.roles import is_staff_member
 
     path = request.path
     items = []
-    home = reverse("initiatives:overview")  # "/" in English, "/fr/" in French
+    home, *public = public_section_urls(get_language(), get_urlconf() or settings.ROOT_URLCONF)
     # A reader looking at a past date stays on it from page to page (the public pages read `?as_of=`).
     as_of = request.GET.get("as_of", "") if hasattr(request, "GET") else ""
     keep = f"?as_of={as_of}" if AS_OF_RE.match(as_of) else ""
-    sections = [(reverse(name), label, keep) for name, label in PUBLIC_SECTIONS]
+    sections = [(href, label, keep) for href, (_name, label) in zip(public, PUBLIC_SECTIONS, strict=True)]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if is_staff_member(user):

@@ -9,11 +9,14 @@ other language-neutral addresses are never redirected.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import get_urlconf, translate_url
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language, get_language_from_path, override
 
 
 def offered(code: str | None) -> bool:
@@ -21,8 +24,20 @@ def offered(code: str | None) -> bool:
 
 
 def page_in(path: str, code: str) -> str:
-    """The address of the page at `path` (in the active language) in language `code`; `path` if it has none."""
-    return translate_url(path, code)
+    """The address of the page at `path` (in the active language) in language `code`; `path` if it has none.
+    The query string is kept as it is."""
+    parts = urlsplit(path)
+    translated = _path_in(parts.path, get_language(), code, get_urlconf() or settings.ROOT_URLCONF,
+                          tuple(settings.LANGUAGES))
+    return urlunsplit(parts._replace(path=translated))
+
+
+@lru_cache(maxsize=4096)
+def _path_in(path: str, active: str, code: str, _urlconf: str, _languages: tuple) -> str:
+    """translate_url (a resolve and a reverse) once per path, language and URLconf: every page asks it for each
+    language (the switcher, the alternates, the remembered choice)."""
+    with override(active):
+        return translate_url(path, code)
 
 
 def has_languages(path: str) -> bool:

@@ -265,3 +265,21 @@ def test_the_catalogue_check_fails_on_an_untranslated_or_fuzzy_entry_and_names_i
     passed, out = check_catalogues(tmp_path, capsys)
     assert not passed and "fr: 1 untranslated and 1 fuzzy entries" in out
     assert "    'Open'" in out and "    fuzzy 'Closed'" in out
+
+
+def test_a_page_in_another_language_is_found_once_per_path_and_keeps_its_query():
+    """page_in is asked for every language on every page (switcher, alternates, remembered choice): it is
+    remembered per path, active language and URLconf, and the query string is carried over as it is."""
+    from django.utils import translation
+
+    from initiatives.language import _path_in, page_in
+
+    _path_in.cache_clear()
+    assert page_in("/member-states/DE/?as_of=2021-12-31&page=2", "fr") == (
+        "/fr/member-states/DE/?as_of=2021-12-31&page=2")
+    assert page_in("/member-states/DE/?as_of=2020-12-31", "de") == "/de/member-states/DE/?as_of=2020-12-31"
+    with translation.override("fr"):
+        assert page_in("/fr/member-states/DE/", "en") == "/member-states/DE/"
+    assert page_in("/api/initiatives/?page=2", "fr") == "/api/initiatives/?page=2"  # language-neutral
+    page_in("/member-states/DE/?as_of=2019-12-31", "fr")
+    assert _path_in.cache_info().hits >= 1
