@@ -478,7 +478,8 @@ def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
     bound = summary[summary["bound"]]
     if not len(bound):
         return {}
-    days = [(reference_day - value).days for value in bound["latest_date"] if not _missing(value)]
+    days = [(reference_day - value).days for value in bound["latest_date"]
+            if not _missing(value) and value <= reference_day]  # a day after the one shown is no time since
     return {"open_procedures": float(bound["open_procedures"].mean()), "findings": float(bound["findings"].mean()),
             "articles_reported": float(bound["articles_reported"].mean()),
             "days_since_decision": round(sum(days) / len(days)) if days else None, "member_states": len(bound)}

@@ -62,3 +62,30 @@ def test_irelands_page_opens_with_its_factsheet(client):
     assert "Open infringement procedures" in facts and "furthest stage: letter of formal notice" in facts
     assert "15 July 2022" in facts and "ago" in facts
     assert "of the 25 articles that oblige Member States" in facts
+
+
+def test_a_latest_decision_dated_after_the_day_shown_is_not_said_to_be_so_long_ago():
+    """A decision typed with a day after today read "23 March 2027, less than a month ago" (seen on synthetic
+    data): its day is shown, and no time since it, here or in the EU average."""
+    import pandas as pd
+
+    from initiatives import aggregates
+
+    today = date(2026, 11, 30)
+    sheet = factsheet(1, [StageFigures("letter_of_formal_notice", 1, 1, date(2027, 3, 23))], [], reported=0,
+                      obliging=25, reference_day=today)
+    assert sheet.last_decision == date(2027, 3, 23) and sheet.since_last_decision == ""
+    summary = pd.DataFrame({"bound": [True, True, True], "open_procedures": [1, 0, 0], "findings": [0, 0, 0],
+                            "articles_reported": [0, 0, 0],
+                            "latest_date": [date(2027, 3, 23), date(2026, 11, 20), None]})
+    assert aggregates.eu_averages(summary, today)["days_since_decision"] == 10
+
+
+@pytest.mark.django_db
+def test_the_page_shows_a_future_dated_decision_without_a_time_ago(client):
+    from tests.factories import DecisionFactory, ProcedureFactory
+
+    DecisionFactory(procedure=ProcedureFactory(member_state=member_state("CY")), when="2099-03-23")
+    html = client.get("/member-states/CY/").content.decode()
+    assert "23 March 2099" in html
+    assert "23 March 2099, " not in html

@@ -65,5 +65,6 @@ def factsheet(open_procedures: int, stages: list[StageFigures], findings, *, rep
     dated = [figures.last for figures in stages if figures.last is not None]
     last = max(dated) if dated else None
     return Factsheet(open_procedures=open_procedures, furthest_stage=furthest, last_decision=last,
-                     since_last_decision=duration(last, reference_day) if last else "",
+                     # a decision recorded with a day after the one shown is no time "ago": its day alone is shown
+                     since_last_decision=duration(last, reference_day) if last and last <= reference_day else "",
                      findings=len(findings), reported=reported, obliging=obliging)
