@@ -173,7 +173,7 @@ def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
 
     from initiatives import state
 
-    rows = state.procedures(day).order_by().values_list("member_state__code", "state").annotate(
+    rows = state.procedures(day, only_state=True).order_by().values_list("member_state__code", "state").annotate(
         n=Count("id"), verified=Count("last_verified"), oldest=Min("last_verified"), newest=Max("last_verified"),
         unnumbered=Count("id", filter=Q(infr_number__isnull=True)))
     return _frame(rows, PROCEDURE_COUNT_COLUMNS)

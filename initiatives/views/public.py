@@ -628,8 +628,10 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         """The Member State's procedures on `day`: counted by state and their decisions by stage (the state
         engine, grouped in SQL), and one page of them (or the one `?procedure=` names) with their latest
         decisions; the chart draws the procedures shown, from the decisions the tables hold."""
-        all_ = state.procedures(day, InfringementProcedure.objects.published().filter(member_state=member_state))
-        procedure_counts = dict(all_.order_by().values_list("state").annotate(n=Count("id")))
+        theirs = InfringementProcedure.objects.published().filter(member_state=member_state)
+        all_ = state.procedures(day, theirs)
+        procedure_counts = dict(state.procedures(day, theirs, only_state=True).order_by().values_list("state")
+                                .annotate(n=Count("id")))
         total = sum(procedure_counts.values())
         chosen = self.request.GET.get("procedure", "")
         decisions = state.decisions(day)
