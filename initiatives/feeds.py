@@ -10,12 +10,13 @@ left out (initiatives/text.py), since XML cannot hold them. Only records that ar
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.syndication.views import Feed
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -95,24 +96,24 @@ TRACKED = [
             ("infr_number", "type", "note", *CHECKED)),
     Tracked(Decision, ("procedure__member_state",), "procedure__member_state", None,
             lambda r: _("Infringement decision on %(ms)s: %(stage)s, %(when)s") % {
-                "ms": r.procedure.member_state.display_name, "stage": r.get_stage_display(),
+                "ms": r.procedure.member_state.display_name, "stage": _label(r, "stage"),
                 "when": PartialDate.of(r) or _("date unknown")},
             lambda r: _ms_page(r.procedure.member_state.code,
                                 f"?procedure={r.procedure_id}#procedure-{r.procedure_id}"),
             ("stage", "date", "reply_months", "note", *CHECKED)),
     Tracked(TranspositionReport, ("member_state", "article"), "member_state", None,
             lambda r: _("Transposition report of %(ms)s on article %(n)s: %(status)s") % {
-                "ms": r.member_state.display_name, "n": r.article.number, "status": r.get_status_display()},
+                "ms": r.member_state.display_name, "n": r.article.number, "status": _label(r, "status")},
             lambda r: _ms_page(r.member_state.code),
             ("status", "comment", "date", *CHECKED)),
     Tracked(Assessment, ("member_state", "article"), "member_state", None,
             lambda r: _("Commission assessment of %(ms)s on article %(n)s: %(status)s") % {
-                "ms": r.member_state.display_name, "n": r.article.number, "status": r.get_status_display()},
+                "ms": r.member_state.display_name, "n": r.article.number, "status": _label(r, "status")},
             lambda r: _ms_page(r.member_state.code),
             ("status", "comment", "date", *CHECKED)),
     Tracked(LegislativeStage, ("file",), None, None,
             lambda r: _("Legislative file %(ref)s: %(stage)s, %(when)s") % {
-                "ref": r.file.reference, "stage": r.get_stage_display(),
+                "ref": r.file.reference, "stage": _label(r, "stage"),
                 "when": PartialDate.from_parts(r.date, r.date_precision)},
             lambda r: _page("legislation_detail", [slug_of(r.file.reference)], "/legislation/"),
             ("stage", "date", "detail", *CHECKED)),
@@ -132,12 +133,25 @@ class Entry:
     guid: str
 
 
+@functools.cache
+def _choices(field: models.Field) -> dict:
+    """A field's choices, value to label, read once: Django's get_FOO_display() hashes every (lazy) label, which
+    translates each of them, on every call. The labels stay lazy: they read in the language of the request."""
+    return dict(field.flatchoices)
+
+
+def _label(record, name: str) -> str:
+    """What get_<name>_display() gives, from the choices read once."""
+    value = getattr(record, name)
+    return str(_choices(type(record)._meta.get_field(name)).get(value, value))
+
+
 def _readable(field: models.Field, record) -> str:
     value = getattr(record, field.attname, None)
     if value in (None, ""):
         return _("unknown")
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(_choices(field).get(value, value))
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         try:
             return PartialDate.of(record, field.name).display()
@@ -149,71 +163,133 @@ def _readable(field: models.Field, record) -> str:
     return text if len(text) <= 200 else text[:199] + "…"
 
 
+def _stored(field: models.Field, record) -> tuple:
+    """What a field's reading depends on: its stored value and, for a date, its precision and last day."""
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return tuple(getattr(record, name, None) for name in (
+            field.attname, f"{field.name}_precision", f"{field.name}_latest"))
+    return (getattr(record, field.attname, None),)
+
+
 def _unchanged(field: models.Field, record, previous) -> bool:
     """The field reads the same in both rows. Equal stored values read the same, and are compared first (the
-    readable form costs a translation or a date format each); a date reads with its precision, so dates are
-    always compared as read."""
-    if not isinstance(field, models.DateField) and getattr(record, field.attname, None) == getattr(
-            previous, field.attname, None):
+    readable form costs a translation or a date format each); a date reads with its precision, so it is compared
+    as read unless its value, precision and last day are all equal."""
+    if _stored(field, record) == _stored(field, previous):
         return True
     return _readable(field, previous) == _readable(field, record)
 
 
-def _what_changed(tracked: Tracked, record, previous) -> str:
+def _changes(tracked: Tracked, record, previous) -> list | None:
+    """The public fields that read differently in the row before, in the order of `tracked.public`; None for an
+    addition (or a row with nothing before it)."""
+    if previous is None or record.history_type == "+":
+        return None
+    fields = (tracked.model._meta.get_field(name) for name in tracked.public)
+    return [field for field in fields if not _unchanged(field, record, previous)]
+
+
+def _what_changed(tracked: Tracked, record, previous, changes: list | None = None) -> str:
     """One line per changed public field: "notification status: partially notified → completely notified".
 
     The change reason is not told: it is a free-text note for staff (it names files and user names)."""
-    if previous is None or record.history_type == "+":
+    if changes is None:
+        changes = _changes(tracked, record, previous)
+    if changes is None:
         lines = [_("Added.")]
     else:
-        lines = []
-        for name in tracked.public:  # a precision is told with its date
-            field = tracked.model._meta.get_field(name)
-            if not _unchanged(field, record, previous):
-                lines.append(_("%(field)s: %(old)s → %(new)s") % {
-                    "field": field.verbose_name, "old": _readable(field, previous), "new": _readable(field, record)})
+        lines = [_("%(field)s: %(old)s → %(new)s") % {  # a precision is told with its date
+            "field": field.verbose_name, "old": _readable(field, previous), "new": _readable(field, record)}
+            for field in changes]
         if not lines:
             lines = [_("Its sources or related records changed.")]
     return "<br>".join(escape(strip_control_characters(line)) for line in lines)
 
 
+@functools.cache
+def _history(model: type[models.Model]) -> type[models.Model]:
+    """The history model of a tracked model (django-simple-history builds a manager class on every `.history`)."""
+    return model.history.model
+
+
+def _in_scope(tracked: Tracked, member_state: MemberState | None, initiative: Initiative | None):
+    """The history rows of a tracked model that a feed tells about: in scope, of records published now, not
+    deletions; None when the model has no place in the feed's scope."""
+    history = _history(tracked.model).objects
+    if member_state is not None:
+        if tracked.by_member_state is None:
+            return None
+        history = history.filter(**{tracked.by_member_state: member_state})
+    if initiative is not None:
+        if tracked.by_initiative is None:
+            return None
+        history = history.filter(**{tracked.by_initiative: initiative.pk})
+    published = tracked.model.objects.all()
+    if hasattr(published, "published"):
+        published = published.published()
+    return history.exclude(history_type="-").filter(id__in=published.values("pk"))
+
+
+NEWEST_FIRST = ("-history_date", "-history_id")
+
+
+def _newest(scoped: list) -> list[tuple]:
+    """The LIMIT newest rows over every model in scope, newest first, as (history_date, history_id, index of the
+    model in `scoped`): one query of three columns, whatever the models and however many rows they hold (each
+    model's newest LIMIT rows, then the newest LIMIT of those). No row is built."""
+    branches = [
+        _history(tracked.model).objects.filter(
+            history_id__in=history.order_by(*NEWEST_FIRST).values("history_id")[:LIMIT]
+        ).order_by().annotate(model=Value(index)).values_list("history_date", "history_id", "model")
+        for index, (tracked, history) in enumerate(scoped)
+    ]  # (each orders in the compound query only: SQLite allows no ORDER BY or LIMIT in its parts)
+    if not branches:
+        return []
+    combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return list(combined.order_by(*NEWEST_FIRST, "model")[:LIMIT])
+
+
 def entries(*, member_state: MemberState | None = None, initiative: Initiative | None = None,
             host: str = "localhost") -> list[Entry]:
-    """The newest published changes in scope, newest first, at most LIMIT."""
+    """The newest published changes in scope, newest first, at most LIMIT.
+
+    The queries do not depend on the data: one for the LIMIT newest changes over every model in scope (three
+    columns a row), then one per model in scope for its rows from the oldest of those on, with the row before
+    each. Only the rows told and the rows before them are built: the work grows with the entries (at most
+    LIMIT), not with the history."""
+    scoped = [(tracked, history) for tracked in TRACKED
+              if (history := _in_scope(tracked, member_state, initiative)) is not None]
+    newest = _newest(scoped)
+    told: dict[int, set] = {}
+    for _when, history_id, index in newest:
+        told.setdefault(index, set()).add(history_id)
     candidates, previous = [], {}
-    for tracked in TRACKED:
-        history = tracked.model.history.model.objects
-        if member_state is not None:
-            if tracked.by_member_state is None:
-                continue
-            history = history.filter(**{tracked.by_member_state: member_state})
-        if initiative is not None:
-            if tracked.by_initiative is None:
-                continue
-            history = history.filter(**{tracked.by_initiative: initiative.pk})
-        published = tracked.model.objects.all()
-        if hasattr(published, "published"):
-            published = published.published()
-        newest = history.exclude(history_type="-").filter(id__in=published.values("pk")).order_by(
-            "-history_date", "-history_id")[:LIMIT]
-        # the newest rows and, in the same query, the row before each (one query per model whatever changed)
-        everything = tracked.model.history.model.objects
-        before = everything.filter(id=OuterRef("id")).filter(
+    for index, (tracked, history) in enumerate(scoped):
+        if len(newest) == LIMIT:  # a model's rows from the oldest change kept on: none, or the ones kept
+            when, history_id, _index = newest[-1]
+            history = history.filter(Q(history_date__gt=when) | Q(history_date=when, history_id__gte=history_id))
+        mine = _history(tracked.model).objects.filter(
+            history_id__in=history.order_by(*NEWEST_FIRST).values("history_id")[:LIMIT]).order_by()
+        # those rows and, in the same query, the row before each (one IN of a UNION, read by primary key)
+        before = _history(tracked.model).objects.filter(id=OuterRef("id")).filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))).order_by(
-            "-history_date", "-history_id").values("history_id")[:1]
-        wanted = everything.filter(Q(history_id__in=newest.values("history_id")) | Q(
-            history_id__in=newest.annotate(before=Subquery(before)).values("before"))).annotate(
-            before=Subquery(before), newest=ExpressionWrapper(Q(history_id__in=newest.values("history_id")),
-                                                              output_field=BooleanField()))
-        rows = {row.history_id: row for row in wanted.select_related(*tracked.related)}
-        for row in rows.values():
-            if row.newest:
-                previous[(tracked.model, row.history_id)] = rows.get(row.before)
+            *NEWEST_FIRST).values("history_id")[:1]
+        wanted = _history(tracked.model).objects.filter(history_id__in=mine.values("history_id").union(
+            mine.annotate(before=Subquery(before)).values("before"), all=True))
+        by_record: dict = {}
+        for row in wanted.select_related(*tracked.related).order_by("history_date", "history_id"):
+            rows = by_record.setdefault(row.id, [])
+            if row.history_id in told.get(index, ()):  # the row before it is the record's row read just before
+                previous[(tracked.model, row.history_id)] = rows[-1] if rows else None
                 candidates.append((tracked, row))
+            rows.append(row)
     candidates.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     candidates = candidates[:LIMIT]
-    kept = _one_entry_per_change(candidates, previous)
+    # each row's changed public fields, compared once (None for an addition)
+    changes = {(tracked.model, row.history_id): _changes(tracked, row, previous.get((tracked.model, row.history_id)))
+               for tracked, row in candidates}
+    kept = _one_entry_per_change(candidates, changes)
     result = []
     for tracked, row in candidates:
         model = tracked.model
@@ -227,7 +303,7 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
             title=strip_control_characters(title),
             link=tracked.link(row),
             when=row.history_date,
-            summary=_what_changed(tracked, row, before),
+            summary=_what_changed(tracked, row, before, changes[(model, row.history_id)]),
             guid=f"tag:{host},2020:{model._meta.model_name}/{row.id}/history/{row.history_id}",
         ))
     return result
@@ -236,7 +312,7 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
 SAME_CHANGE = timedelta(minutes=1)
 
 
-def _one_entry_per_change(candidates, previous) -> dict:
+def _one_entry_per_change(candidates, changes) -> dict:
     """The history ids to tell, per model. Of the rows one record got within a minute, those that only linked
     sources or related records are left out when a creation or a change of a public field is told with them
     (the creation, then its sources linked, is one change); a burst of such rows alone is told once."""
@@ -252,16 +328,9 @@ def _one_entry_per_change(candidates, previous) -> dict:
             else:
                 bursts.append([pair])
         for burst in bursts:
-            told = [p for p in burst if not _only_related(p[0], p[1], previous.get((model, p[1].history_id)))]
+            told = [p for p in burst if changes[(model, p[1].history_id)] != []]  # not only related records
             kept.setdefault(model, set()).update(p[1].history_id for p in (told or burst[:1]))
     return kept
-
-
-def _only_related(tracked: Tracked, record, previous) -> bool:
-    """A history row that changed none of the record's public fields (its sources were linked, say)."""
-    if previous is None or record.history_type == "+":
-        return False
-    return all(_unchanged(tracked.model._meta.get_field(name), record, previous) for name in tracked.public)
 
 
 @dataclass(frozen=True)

@@ -245,3 +245,32 @@ def test_transposition_report_query_count_does_not_grow(client, django_assert_nu
     # count, page (+ member state, article, legal act), sources, measures
     with django_assert_num_queries(4):
         assert client.get("/api/transposition-reports/").json()["count"] == n
+
+
+@pytest.mark.parametrize(("url", "serializer", "records"), [
+    ("/api/transposition-reports/", "TranspositionReportSerializer", "reports"),
+    ("/api/infringement-procedures/", "ProcedureSerializer", "procedures"),
+])
+def test_nested_lists_read_from_prefetched_lists_say_what_the_managers_say(client, reports_and_assessments, url,
+                                                                           serializer, records):
+    """Issue 16: the list endpoints prefetch their nested lists (sources, measures, decisions) as plain lists
+    (serializers.Prefetched), not as a manager and a queryset built per record; a record read without them
+    (not through the viewsets) is serialized through its managers, and says the same."""
+    import json
+
+    from initiatives import state
+    from initiatives.api import serializers
+    from initiatives.models import TranspositionReport
+
+    response = client.get(url, {"page_size": 500})
+    listed = response.json()["results"]
+    plain = {
+        "reports": lambda: TranspositionReport.objects.published().order_by(
+            "member_state__protocol_order", "article__number", "id"),
+        "procedures": lambda: state.procedures(None).order_by("member_state__protocol_order", "id"),
+    }[records]()
+    assert not any(hasattr(record, "sources_listed") for record in plain)
+    through_managers = getattr(serializers, serializer)(
+        plain, many=True, context={"request": response.wsgi_request}).data
+    assert listed and listed == json.loads(json.dumps(through_managers))
+    assert any(record["sources"] for record in listed)

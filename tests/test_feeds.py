@@ -86,8 +86,9 @@ def test_the_feed_query_count_does_not_grow_with_the_changes(client, django_asse
     for decision in decisions:
         decision.note = "changed for the query count"
         decision.save()
-    # one query per tracked model for its newest history rows with the row before each (8), whatever changed
-    with django_assert_num_queries(8):
+    # one query for the 50 newest changes over every tracked model (three columns a row), then one per tracked
+    # model for its rows among them with the row before each (8): 9, whatever changed
+    with django_assert_num_queries(9):
         parse_atom(client.get("/feed/"))
 
 
@@ -108,7 +109,8 @@ def test_a_member_state_feed_makes_the_same_queries_whether_records_were_added_o
     added_only = queries()
     decision.note = "changed"
     decision.save()
-    assert queries() == added_only == 5  # the Member State, then procedures, decisions, reports, assessments
+    # the Member State, the newest changes over the four models, then procedures, decisions, reports, assessments
+    assert queries() == added_only == 6
     _feed, entries = parse_atom(client.get("/feed/member-states/NL/"))
     assert any("note: unknown → changed" in (entry.findtext(f"{ATOM}summary") or "") for entry in entries)
 
@@ -175,3 +177,65 @@ def test_a_record_added_with_its_sources_is_told_once(client):
     mine = [e for e in entries if f"decision/{decision.pk}/" in (e.findtext(f"{ATOM}id") or "")]
     assert len(mine) == 1
     assert "Added." in (mine[0].findtext(f"{ATOM}summary") or "")
+
+
+def test_a_member_state_feed_reads_the_same_queries_and_builds_only_the_rows_it_tells_with_3_or_60_changes(client):
+    """Issue 16, "flat cost as the data grows": the feed read up to 50 full history rows per model (and the row
+    before each), then kept the newest 50 over all models: with 60 procedures and decisions changed it built
+    200 history rows to tell 50. It now reads the newest 50 over every model first (three columns a row),
+    then builds only those and the rows before them, in the same number of queries whatever changed."""
+    from django.db import connection
+    from django.db.models.signals import post_init
+    from django.test.utils import CaptureQueriesContext
+
+    from initiatives.feeds import LIMIT, TRACKED
+    from tests.factories import DecisionFactory, ProcedureFactory, member_state
+
+    history_models = {tracked.model.history.model for tracked in TRACKED}
+    built = []
+
+    def count(sender, **kwargs):
+        if sender in history_models:
+            built.append(sender)
+
+    def feed():
+        built.clear()
+        post_init.connect(count)
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get("/feed/member-states/NL/")
+        finally:
+            post_init.disconnect(count)
+        return len(captured), len(built), parse_atom(response)[1]
+
+    def change(n):  # n procedures with a decision each, added, then each changed
+        made = [DecisionFactory(procedure=ProcedureFactory(member_state=member_state("NL")), when="2019-01")
+                for _ in range(n)]
+        for decision in made:
+            for record in (decision.procedure, decision):
+                record.note = "changed for issue 16"
+                record.save()
+        return made
+
+    def guid(record, kind):
+        row = record.history.filter(history_type=kind).get()
+        return f"{type(record)._meta.model_name}/{record.pk}/history/{row.history_id}"
+
+    def expected(decisions):  # newest first: the changes, then the additions
+        return [guid(record, kind) for kind in "~+" for decision in reversed(decisions)
+                for record in (decision, decision.procedure)]
+
+    few = change(3)
+    small_queries, small_built, small = feed()
+    ids = [entry.findtext(f"{ATOM}id").split(":", 2)[2] for entry in small]
+    assert ids[:12] == expected(few)
+    assert "note: unknown → changed for issue 16" in small[0].findtext(f"{ATOM}summary")
+    assert small[6].findtext(f"{ATOM}summary") == "Added."
+
+    many = few + change(57)
+    large_queries, large_built, large = feed()
+    ids = [entry.findtext(f"{ATOM}id").split(":", 2)[2] for entry in large]
+    assert len(large) == LIMIT
+    assert ids == expected(many)[:LIMIT]
+    assert large_built <= 2 * LIMIT  # the rows told and the rows before them; it was 200
+    assert large_queries == small_queries == 6  # the Member State, the newest changes, then one per model

@@ -30,6 +30,13 @@ from initiatives.text import control_character_error
 
 from . import filters, serializers
 from .limits import AnonymousThrottle, Pagination
+from .serializers import listed
+
+
+def lists(*names: str) -> list[Prefetch]:
+    """Prefetches that leave plain lists for the serializers (serializers.Prefetched): no manager and queryset
+    built per record."""
+    return [Prefetch(name, to_attr=listed(name)) for name in names]
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -122,7 +129,7 @@ class KeyActionViewSet(AsOfMixin, ReadOnly):
         """The key actions as they stood on the `as_of` day (the state engine: status, delivery date, progress),
         so the `status` filter and the paging run in SQL."""
         return state.key_actions(self.as_of_day()).select_related("initiative").prefetch_related(
-            "sources").order_by("initiative__number", "is_context_commitment", "code")
+            *lists("sources")).order_by("initiative__number", "is_context_commitment", "code")
 
 
 @_list_and_detail("event", "key-action events", "Dated steps that show progress on a key action.", [AS_OF])
@@ -132,7 +139,8 @@ class EventViewSet(AsOfMixin, ReadOnly):
 
     def get_queryset(self):
         events = state.dated(KeyActionEvent.objects.published(), self.as_of_day())
-        return events.select_related("key_action__initiative").prefetch_related("sources").order_by("date", "id")
+        return events.select_related("key_action__initiative").prefetch_related(*lists("sources")).order_by(
+            "date", "id")
 
 
 @_list_and_detail("Member State", "Member States", "The EU Member States in protocol order, by EU code (EL for "
@@ -157,7 +165,8 @@ class ArticleViewSet(ReadOnly):
     filterset_class = filters.ArticleFilter
 
     def get_queryset(self):
-        return Article.objects.select_related("legal_act").prefetch_related("sources").order_by("legal_act", "number")
+        return Article.objects.select_related("legal_act").prefetch_related(*lists("sources")).order_by(
+            "legal_act", "number")
 
 
 @_list_and_detail("transposition report", "transposition reports",
@@ -168,7 +177,7 @@ class TranspositionReportViewSet(ReadOnly):
 
     def get_queryset(self):
         return TranspositionReport.objects.published().select_related(
-            "member_state", "article__legal_act").prefetch_related("sources", "measures").order_by(
+            "member_state", "article__legal_act").prefetch_related(*lists("sources", "measures")).order_by(
             "member_state__protocol_order", "article__number", "id")
 
 
@@ -180,7 +189,7 @@ class AssessmentViewSet(ReadOnly):
 
     def get_queryset(self):
         return Assessment.objects.published().select_related("member_state", "article__legal_act").prefetch_related(
-            "sources").order_by("member_state__protocol_order", "article__number", "id")
+            *lists("sources")).order_by("member_state__protocol_order", "article__number", "id")
 
 
 @_list_and_detail("infringement procedure", "infringement procedures",
@@ -194,8 +203,9 @@ class ProcedureViewSet(AsOfMixin, ReadOnly):
         day = self.as_of_day()
         decisions = state.decisions(day)
         return state.procedures(day).select_related("member_state", "legal_act").prefetch_related(
-            "articles", "sources",
-            Prefetch("decisions", queryset=decisions.prefetch_related("sources").order_by("position")),
+            "articles", *lists("sources"),
+            Prefetch("decisions", queryset=decisions.prefetch_related(*lists("sources")).order_by("position"),
+                     to_attr=listed("decisions")),
         ).order_by("member_state__protocol_order", "id")
 
     serializer_class = serializers.ProcedureSerializer
@@ -210,7 +220,7 @@ class DecisionViewSet(AsOfMixin, ReadOnly):
     def get_queryset(self):
         decisions = state.decisions(self.as_of_day())
         return decisions.filter(procedure__in=InfringementProcedure.objects.published()).select_related(
-            "procedure__member_state").prefetch_related("sources").order_by(
+            "procedure__member_state").prefetch_related(*lists("sources")).order_by(
             "procedure__member_state__protocol_order", "procedure_id", "position")
 
 
