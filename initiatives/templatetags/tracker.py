@@ -4,10 +4,11 @@ from datetime import date
 
 from django import template
 from django.utils import formats
+from django.utils.encoding import force_str
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
 
 from initiatives.choices import (
@@ -79,7 +80,20 @@ def badge_content(vocabulary, symbol, label):
 
 @register.simple_tag
 def status_badge(vocabulary, value):
-    """A badge with symbol, label and colour; the definition as its title."""
+    """A badge with symbol, label and colour; the definition as its title. The same few badges fill a page (a
+    stage per decision, a status per article): each is built once per process and language, from the
+    vocabulary's fixed labels and looks."""
+    key = (get_language(), vocabulary, value)
+    badge = _BADGES.get(key)
+    if badge is None:
+        badge = _BADGES[key] = _status_badge(vocabulary, value)
+    return badge
+
+
+_BADGES = {}
+
+
+def _status_badge(vocabulary, value):
     choices, looks = VOCABULARIES[vocabulary]
     if value in (None, ""):
         return format_html('<span class="badge badge-unknown"><span aria-hidden="true">?</span> {}</span>',
@@ -88,6 +102,22 @@ def status_badge(vocabulary, value):
     look = looks[member]
     return format_html('<span class="badge badge-{}-{}" title="{}">{}</span>', vocabulary, member.value,
                        look.definition, badge_content(vocabulary, look.symbol, member.label))
+
+
+@register.filter
+def choice_label(record, name):
+    """`record.get_<name>_display()`: the label of the field's value, or the value when it is not a choice. Django's
+    own rebuilds a dict of all the field's choices, translating every label, at each call; here the choices are
+    read once per process (their labels stay lazy: translated when shown)."""
+    key = (type(record), name)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(record._meta.get_field(name).flatchoices)
+    value = getattr(record, name)
+    return force_str(labels.get(value, value), strings_only=True)
+
+
+_CHOICE_LABELS = {}
 
 
 @register.filter
