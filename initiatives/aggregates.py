@@ -260,6 +260,20 @@ def assessment_frame(member_state_code: str | None = None, day: date | None = No
                                                      "date_precision"), DATED_STATUS_COLUMNS)
 
 
+def status_count_frame(model, day: date | None = None, *, by_status: bool = True) -> pd.DataFrame:
+    """The published rows of `model` (TranspositionReport, Assessment, ArticleFinding) dated by `day`, counted in
+    SQL by Member State (and status): what `member_state_summary` reads of `report_frame`, `assessment_frame` and
+    `finding_frame`, in at most 27 x statuses rows whatever the volume. Columns `member_state`, `status` (if
+    `by_status`), `n`."""
+    from django.db.models import Count
+
+    from initiatives import state
+
+    columns = ["member_state__code", "status"] if by_status else ["member_state__code"]
+    rows = state.dated(model.objects.published(), day).order_by().values_list(*columns).annotate(n=Count("id"))
+    return _frame(rows, ["member_state", "status", "n"] if by_status else ["member_state", "n"])
+
+
 # --- pure transforms ----------------------------------------------------------------------------------------
 
 
@@ -424,8 +438,10 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     decision, the least favourable assessment, and the number of articles reported and assessed.
 
     `procedures`: one row per procedure (procedure_frame) or counted by Member State and state
-    (procedure_count_frame); `decisions`: one row per decision (decision_frame) or, what the summary reads of
-    them, one per Member State and stage (decision_stage_frame). The pages pass the counted ones.
+    (procedure_count_frame); `assessments`, `reports`, `findings`: one row each (assessment_frame ...) or
+    counted by Member State (and status: status_count_frame); `decisions`: one row per decision
+    (decision_frame) or, what the summary reads of them, one per Member State and stage
+    (decision_stage_frame). The pages pass the counted ones.
 
     `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
     or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD. Grouped once per frame, not filtered per Member State."""
@@ -441,9 +457,8 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
         ["date", "position", "procedure_id"], kind="stable")
     latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
     worst = {code: worst_assessment(group) for code, group in assessments.groupby("member_state")["status"]}
-    assessed = assessments["member_state"].value_counts().to_dict()
-    reported = reports["member_state"].value_counts().to_dict()
-    found = findings["member_state"].value_counts().to_dict() if findings is not None else {}
+    assessed, reported = _count_by_member_state(assessments), _count_by_member_state(reports)
+    found = _count_by_member_state(findings) if findings is not None else {}
     rows = []
     for protocol, ms in enumerate(member_states.itertuples(index=False), start=1):
         stage, status, last = furthest.get(ms.code), worst.get(ms.code), latest.get(ms.code)
@@ -470,6 +485,13 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
             "stage_category": stage_category, "assessment_category": assessment_category,
         })
     return pd.DataFrame(rows)
+
+
+def _count_by_member_state(frame: pd.DataFrame) -> dict:
+    """Rows per Member State: one row each, or counted already (an `n` column)."""
+    if "n" in frame.columns:
+        return frame.groupby("member_state")["n"].sum().to_dict()
+    return frame["member_state"].value_counts().to_dict()
 
 
 def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:

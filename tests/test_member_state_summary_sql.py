@@ -36,9 +36,27 @@ def awkward_decisions():
     DecisionFactory(procedure=first, stage=Stage.CLOSED, when="2023-12-31")
 
 
+def reports_assessments_and_findings():
+    """Several statuses in one country, and rows dated after some of the days (they count from their date)."""
+    from initiatives.models import Article, ArticleFinding, Assessment, TranspositionReport
+
+    for code, when in (("MT", date(2016, 1, 1)), ("MT", date(2022, 6, 1)), ("DE", date(2014, 2, 1))):
+        ArticleFinding.objects.create(member_state=member_state(code), article_reference="Art. 5", date=when,
+                                      finding="not_transposed", assessed_by="infringement_letter", summary="test")
+    articles = list(Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number")[:4])
+    for code, statuses in (("MT", ["conform", "non_conform", "conform", "partially_conform"]), ("DE", ["conform"])):
+        for article, status, when in zip(articles, statuses, [date(2014, 1, 1), date(2016, 5, 1), date(2022, 3, 1),
+                                                              date(2024, 1, 1)], strict=False):
+            Assessment.objects.create(member_state=member_state(code), article=article, status=status, date=when,
+                                      date_precision="month")
+            TranspositionReport.objects.create(member_state=member_state(code), article=article, status="complete",
+                                               date=when, date_precision="day")
+
+
 @pytest.mark.parametrize("day", DAYS)
 def test_the_summary_from_sql_groups_equals_the_one_from_every_row(day):
     awkward_decisions()
+    reports_assessments_and_findings()
     pd.testing.assert_frame_equal(member_state_summary(day), full_summary(day))
 
 
@@ -53,3 +71,18 @@ def test_the_summary_reads_bounded_rows_whatever_the_number_of_decisions():
     summary = member_state_summary(None).set_index("code")
     assert summary.loc["MT", "latest_date"] == date(2024, 12, 1)
     assert summary.loc["MT", "procedures"] == len(aggregates.procedure_frame().query("member_state == 'MT'"))
+
+
+def test_reports_and_assessments_are_counted_in_sql_by_member_state_and_status():
+    from initiatives.models import Assessment, TranspositionReport
+
+    reports_assessments_and_findings()
+    assessments = aggregates.status_count_frame(Assessment)
+    assert set(assessments.columns) == {"member_state", "status", "n"}
+    assert assessments.query("member_state == 'MT' and status == 'conform'")["n"].sum() == 2
+    reports = aggregates.status_count_frame(TranspositionReport, date(2016, 12, 31), by_status=False)
+    assert reports.query("member_state == 'MT'")["n"].sum() == 2  # the later two count from their date
+    summary = member_state_summary(None).set_index("code")
+    assert summary.loc["MT", "articles_assessed"] == 4 and summary.loc["MT", "worst_assessment"] == "non_conform"
+    assert summary.loc["MT", "articles_reported"] == 4 and summary.loc["MT", "findings"] == len(
+        aggregates.finding_frame().query("member_state == 'MT'"))

@@ -3,7 +3,12 @@
 from datetime import date
 
 from django import template
-from django.utils.html import format_html
+from django.utils import formats
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext as _
 
 from initiatives.choices import (
@@ -75,7 +80,20 @@ def badge_content(vocabulary, symbol, label):
 
 @register.simple_tag
 def status_badge(vocabulary, value):
-    """A badge with symbol, label and colour; the definition as its title."""
+    """A badge with symbol, label and colour; the definition as its title. The same few badges fill a page (a
+    stage per decision, a status per article): each is built once per process and language, from the
+    vocabulary's fixed labels and looks."""
+    key = (get_language(), vocabulary, value)
+    badge = _BADGES.get(key)
+    if badge is None:
+        badge = _BADGES[key] = _status_badge(vocabulary, value)
+    return badge
+
+
+_BADGES = {}
+
+
+def _status_badge(vocabulary, value):
     choices, looks = VOCABULARIES[vocabulary]
     if value in (None, ""):
         return format_html('<span class="badge badge-unknown"><span aria-hidden="true">?</span> {}</span>',
@@ -87,6 +105,22 @@ def status_badge(vocabulary, value):
 
 
 @register.filter
+def choice_label(record, name):
+    """`record.get_<name>_display()`: the label of the field's value, or the value when it is not a choice. Django's
+    own rebuilds a dict of all the field's choices, translating every label, at each call; here the choices are
+    read once per process (their labels stay lazy: translated when shown)."""
+    key = (type(record), name)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(record._meta.get_field(name).flatchoices)
+    value = getattr(record, name)
+    return force_str(labels.get(value, value), strings_only=True)
+
+
+_CHOICE_LABELS = {}
+
+
+@register.filter
 def in_english(value):
     """The facts' own text, which exists only in English (event descriptions, notes, titles, the strategy's
     words, sources), shown as it is and marked lang="en", so that a French or German page does not claim it
@@ -95,6 +129,41 @@ def in_english(value):
     if value is None or value == "":
         return value
     return format_html('<span lang="en">{}</span>', value)
+
+
+@register.simple_tag
+def sources_details(sources, confidence=""):
+    """A record's sources, one per document (`one_per_document`), in a <details> whose summary counts them and
+    gives the record's confidence (its `get_confidence_display`, if any). The one markup for sources: the include
+    includes/sources.html calls this tag, and the pages that list many records (a Member State's reports,
+    assessments and decisions; a key action's events) call it directly, so that a row costs no template of
+    its own to render."""
+    kept = one_per_document(sources)
+    # as {% blocktranslate %} did: the translated text as it stands, the values put into it escaped
+    summary = ngettext("%(n)s source", "%(n)s sources", len(kept)) % {"n": formats.localize(len(kept))}
+    if confidence:
+        summary += " · " + gettext("confidence: %(confidence)s") % {"confidence": conditional_escape(confidence)}
+    if kept:
+        items = format_html_join("", "\n    <li>{}</li>\n    ", ((
+            format_html('<a href="{}" rel="noopener noreferrer" lang="en">{}</a>', source.url,
+                        Truncator(source.label).chars(140))
+            if source.url else conditional_escape(in_english(source.citation)),) for source in kept))
+    else:
+        items = format_html("<li>{}</li>\n    ", gettext("No source recorded."))
+    return format_html('<details class="sources">\n  <summary>{}</summary>\n  <ul>\n    {}\n  </ul>\n</details>',
+                       mark_safe(summary), items)
+
+
+@register.simple_tag
+def last_verified_note(last_verified):
+    """When staff last checked a record against its sources (public pages): the one markup, which the include
+    includes/last_verified.html calls and pages that list many records call directly."""
+    if last_verified:
+        text = gettext("Last verified %(day)s") % {
+            "day": conditional_escape(formats.date_format(last_verified, "DATE_FORMAT"))}
+    else:
+        text = gettext("Not yet verified by staff")
+    return format_html('<p class="sources muted last-verified">{}</p>', mark_safe(text))
 
 
 @register.simple_tag

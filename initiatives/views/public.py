@@ -50,6 +50,7 @@ from initiatives.filters import KEY_ACTION, ArticleFilter, KeyActionFilter, Meas
 from initiatives.member_state_names import member_state_name
 from initiatives.models import (
     Article,
+    ArticleFinding,
     Assessment,
     Decision,
     InfringementProcedure,
@@ -713,10 +714,12 @@ def procedure_chart(procedures) -> Chart | None:
 
 def member_state_summary(day):
     """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries, each
-    grouped in SQL or bounded by the Member States and the Directive's articles, whatever the volume."""
+    grouped in SQL (procedures, assessments, reports and findings counted by Member State; one decision per
+    Member State and stage), a few hundred rows at most whatever the volume."""
     return aggregates.member_state_summary(
         aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.decision_stage_frame(day),
-        aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+        aggregates.status_count_frame(Assessment, day), aggregates.status_count_frame(TranspositionReport, day),
+        aggregates.status_count_frame(ArticleFinding, day, by_status=False))
 
 
 def directive_with_deadline(reference_day) -> dict:
