@@ -5,7 +5,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +26,9 @@ PUBLIC_SECTIONS = [
 
 
 @lru_cache(maxsize=64)
-def public_section_urls(_language: str, _urlconf: str) -> tuple[str, ...]:
+def public_section_urls(_language: str, _urlconf: str, _script_prefix: str) -> tuple[str, ...]:
     """The overview's address ("/" in English, "/fr/" in French), then each public section's, in the active
-    language: reversed once per language and URLconf, not on every page."""
+    language: reversed once per language, URLconf and script prefix (what reverse() reads), not on every page."""
     return (reverse("initiatives:overview"), *(reverse(name) for name, _label in PUBLIC_SECTIONS))
 
 
@@ -37,7 +37,7 @@ def navigation(request):
 
     path = request.path
     items = []
-    home, *public = public_section_urls(get_language(), get_urlconf() or settings.ROOT_URLCONF)
+    home, *public = public_section_urls(get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     # A reader looking at a past date stays on it from page to page (the public pages read `?as_of=`).
     as_of = request.GET.get("as_of", "") if hasattr(request, "GET") else ""
     keep = f"?as_of={as_of}" if AS_OF_RE.match(as_of) else ""

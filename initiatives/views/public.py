@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -380,9 +380,6 @@ def attach_latest_events(initiative, day=None, limit=EVENTS_SHOWN):
     in date order) with their sources: two queries whatever the number of events, even none (a window function
     ranks each action's events in SQL; the sources are read through the same ranking, never from a list of
     ids, so the query runs for no events too)."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
     ranked = state.dated(KeyActionEvent.objects.published(), day).filter(key_action__initiative=initiative).annotate(
         rank=Window(RowNumber(), partition_by=[F("key_action_id")], order_by=[F("date").desc(), F("id").desc()]))
     by_action = {}
@@ -439,8 +436,6 @@ class KeyActionEventsView(AsOfMixin, TemplateView):
     paginate_by = 25
 
     def get_context_data(self, number, action, **kwargs):
-        from django.core.paginator import Paginator
-
         day = self.as_of.day
         key_action = get_object_or_404(
             state.key_actions(day).select_related("initiative__strategy"), initiative__number=number, code=action)
