@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,11 @@ def public_section_urls(_language: str, _urlconf: str, _script_prefix: str) -> t
 
 
 def navigation(request):
+    """The menu's items, worked out when the template first reads them (see languages())."""
+    return {"nav_items": SimpleLazyObject(lambda: _navigation(request))}
+
+
+def _navigation(request):
     from initiatives.roles import is_staff_member
 
     path = request.path
@@ -51,12 +57,19 @@ def navigation(request):
     for href, label, query in sections:
         current = path == href if href == home else path.startswith(href)
         items.append({"href": href + query, "label": label, "current": current})
-    return {"nav_items": items}
+    return items
 
 
 def languages(request):
     """The language switcher (each language named in itself, a link that remembers the choice) and the page's
-    addresses in every language (<link rel="alternate" hreflang>), for a page that has them."""
+    addresses in every language (<link rel="alternate" hreflang>), for a page that has them: worked out when the
+    template first reads them (base.html keeps an anonymous visitor's in its fragments cache, unread)."""
+    found = SimpleLazyObject(lambda: _languages(request))
+    return {"language_switcher": lambda: found["language_switcher"],
+            "language_alternates": lambda: found["language_alternates"]}
+
+
+def _languages(request):
     current = get_language()
     full_path = request.get_full_path()
     switcher, alternates = [], []

@@ -147,6 +147,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page's frame for an anonymous visitor (header, as-of bar, footer, language alternates: base.html's
+# {% cache %} fragments) depends on its address, the language and the day, never on the data: each process keeps
+# its own, and a release starts new processes. Bounded: an unseen address costs one render and evicts the oldest.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 86400, "OPTIONS": {"MAX_ENTRIES": 2000}}
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL else "0"))
 # Computed parts of pages (the overview's figures ...: caching.computed), under the same rule; pages still render.
 DATA_CACHE_SECONDS = int(os.environ.get("DATA_CACHE_SECONDS", "300" if REDIS_URL else "0"))

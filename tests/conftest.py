@@ -121,3 +121,12 @@ def _english_after_each_test():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_frames():
+    """base.html keeps each process's rendered page frames (the "fragments" cache): a test that changes a
+    translation, a setting or the day starts from none."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()

@@ -331,3 +331,20 @@ def test_english_facts_on_french_pages_are_marked_english_where_they_were_not(cl
     # A source's title, linked to it, is the source's own words too.
     assert re.search(r'<a href="https://www\.djb\.de/[^"]*" rel="noopener noreferrer" lang="en">',
                      client.get("/fr/member-states/DE/").content.decode())
+
+
+def test_each_language_gets_its_own_chart_locale_whatever_was_served_before(client, db):
+    """The chart pages' #plotly-locale is built once per language and process: a French page served first
+    must not give an English or German reader French month names."""
+    def locale(path):
+        page = client.get(path).content.decode()
+        found = re.search(r'<script id="plotly-locale" type="application/json">(.*?)</script>', page, re.S)
+        assert found, f"{path} has no chart locale"
+        return found[1]
+
+    for path, month, separator in [("/fr/", "janvier", '"decimal": ","'), ("/", "January", '"decimal": "."'),
+                                   ("/de/timeline/", "Januar", '"decimal": ","'), ("/timeline/", "January", None)]:
+        script = locale(path)
+        assert f'"{month}"' in script, path
+        if separator:
+            assert separator in script, path

@@ -1,11 +1,12 @@
 """Template helpers: dates with their precision, status badges, sources."""
 
 from datetime import date
+from functools import lru_cache
 
 from django import template
 from django.utils import formats
 from django.utils.encoding import force_str
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, ngettext
@@ -167,12 +168,21 @@ def last_verified_note(last_verified):
 
 
 @register.simple_tag
+def plotly_locale_script() -> str:
+    """The chart pages' `<script id="plotly-locale" type="application/json">`: plotly_locale() of the reader's
+    language, built once per language and process (the catalogues do not change while it runs)."""
+    return _plotly_locale_script(get_language() or "en")
+
+
+@lru_cache(maxsize=32)
+def _plotly_locale_script(_language: str) -> str:
+    return json_script(plotly_locale(), "plotly-locale")
+
+
 def plotly_locale() -> dict:
     """What plotly.js needs to write dates and numbers on a chart's axes in the reader's language: month and
     day names from Django's own translations, the language's separators (charts.js registers it as a locale)."""
-    from django.utils import formats
     from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
-    from django.utils.translation import get_language
 
     def sunday_first(names):
         return [str(names[6]), *(str(names[day]) for day in range(6))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext
 
 from initiatives.as_of import EARLIEST, AsOf, parse_as_of
@@ -28,19 +28,21 @@ class AsOfMixin:
         return parse_as_of(self.request.GET.get("as_of"), today())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(as_of=self.as_of, as_of_bar=as_of_bar(self.request, self.as_of), **kwargs)
+        # worked out when the template reads it: base.html keeps the bar in its fragments cache, unread
+        bar = SimpleLazyObject(lambda: as_of_bar(self.request, self.as_of))
+        return super().get_context_data(as_of=self.as_of, as_of_bar=bar, **kwargs)
 
 
 def as_of_bar(request, as_of: AsOf) -> dict:
     """Links and hidden fields for the bar: every link keeps the page's other parameters (filters, sort)."""
 
+    kept = request.GET.copy()  # the page's other parameters, encoded once for every link of the bar
+    for name in ("as_of", "page"):
+        kept.pop(name, None)
+    others = kept.urlencode()
+
     def url_for(day: date | None) -> str:
-        query = request.GET.copy()
-        for name in ("as_of", "page"):
-            query.pop(name, None)
-        if day is not None:
-            query["as_of"] = day.isoformat()
-        encoded = query.urlencode()
+        encoded = "&".join(part for part in (others, f"as_of={day.isoformat()}" if day else "") if part)
         return f"{request.path}?{encoded}" if encoded else request.path
 
     current = as_of.day
@@ -59,8 +61,7 @@ def as_of_bar(request, as_of: AsOf) -> dict:
         "previous": {"label": previous_end.year, "url": url_for(previous_end)} if previous_end >= EARLIEST else None,
         "next": ({"label": gettext("today") if next_end == as_of.today else next_end.year,
                   "url": url_for(None if next_end == as_of.today else next_end)} if next_end else None),
-        "hidden": [(name, value) for name, values in request.GET.lists() if name not in ("as_of", "page")
-                   for value in values],
+        "hidden": [(name, value) for name, values in kept.lists() for value in values],
         "min": EARLIEST.isoformat(),
         "max": as_of.today.isoformat(),
     }
