@@ -61,3 +61,26 @@ def test_lighthouse_runs_again_when_it_loses_the_trace(monkeypatch):
     monkeypatch.setattr(lighthouse, "audit", lambda url: (_ for _ in ()).throw(
         subprocess.CalledProcessError(1, "lighthouse", stderr=b"NO_NAVSTART")))
     assert lighthouse.run("http://127.0.0.1:1", ["/"]) == {"/": {"error": "NO_NAVSTART"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_analyses_a_postgresql_database_after_loading_it(tmp_path):
+    """bench/run.py measures the steady state: the planner's statistics gathered, as autovacuum does soon after a
+    bulk load. On SQLite it asks for nothing (the app never does) and creates no file."""
+    from django.db import connection
+
+    from bench.run import analyse
+
+    analyse(f"sqlite:///{tmp_path / 'none.sqlite3'}")
+    assert not (tmp_path / "none.sqlite3").exists()
+    if connection.vendor != "postgresql":
+        return
+    settings = connection.settings_dict
+    url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_reset()")
+    analyse(url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'initiatives_decision' "
+                       "AND last_analyze IS NOT NULL")
+        assert cursor.fetchone()[0] == 1
