@@ -626,8 +626,8 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         decisions; the chart draws the procedures shown, from the decisions the tables hold."""
         theirs = InfringementProcedure.objects.published().filter(member_state=member_state)
         all_ = state.procedures(day, theirs)
-        procedure_counts = dict(state.procedures(day, theirs, only_state=True).order_by().values_list("state")
-                                .annotate(n=Count("id")))
+        by_state = state.procedures(day, theirs, only_state=True)  # counting and the stages need only the state
+        procedure_counts = dict(by_state.order_by().values_list("state").annotate(n=Count("id")))
         total = sum(procedure_counts.values())
         chosen = self.request.GET.get("procedure", "")
         decisions = state.decisions(day)
@@ -660,7 +660,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
                 "procedure_chosen": bool(chosen), "procedure_pages": self.page_links(page),
                 "register_url": reverse("initiatives:infringement_list") + "?" + urlencode(
                     {"member_state": member_state.code, **({"as_of": day.isoformat()} if day else {})}),
-                "stages": decision_stages(day, all_),
+                "stages": decision_stages(day, by_state),
                 "chart": procedure_chart(procedures)}
 
     def page_links(self, page) -> dict:
