@@ -417,11 +417,23 @@ def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_l
                        "line": {"color": INK if value != "not_bound" else MUTED, "width": 1}},
             "customdata": [row["name"] for row in mine],
             "hovertemplate": "%{customdata}, %{x}: " + label(measure, value, extra_labels) + "<extra></extra>"})
+    # Margins from the labels' own length, not plotly's automargin: the labels are short and known here, and
+    # automargin draws the whole grid a second time once it has measured them (half the drawing's time).
     return _figure(traces, height=140 + 21 * max(len(states), 1),
+                   margin={"l": _label_room(states, angle=90), "r": 10, "t": _label_room(articles, angle=60), "b": 10},
                    xaxis={"type": "category", "categoryorder": "array", "categoryarray": articles, "side": "top",
-                          "tickangle": -60, "automargin": True, "showgrid": False},
+                          "tickangle": -60, "automargin": False, "showgrid": False},
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": states,
-                          "autorange": "reversed", "automargin": True, "showgrid": False})
+                          "autorange": "reversed", "automargin": False, "showgrid": False})
+
+
+def _label_room(labels, *, angle: int) -> int:
+    """Pixels an axis's tick labels take away from the axis, with room to spare: `angle` is theirs to the axis
+    line (90: straight across, as a vertical axis's labels), and the widest glyphs of the chart's font are about
+    0.7 of its size."""
+    longest = max((len(str(label)) for label in labels), default=0) * FONT["size"] * 0.7
+    across = longest * math.sin(math.radians(angle)) + FONT["size"] * math.cos(math.radians(angle))
+    return math.ceil(max(across, FONT["size"]) + 14)
 
 
 def dated_text(what: str, when: str) -> str:

@@ -76,7 +76,8 @@ def test_the_benchmark_analyses_a_postgresql_database_after_loading_it(tmp_path)
     if connection.vendor != "postgresql":
         return
     settings = connection.settings_dict
-    url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    host = f"{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
+    url = f"postgres://{settings['USER']}@{host}/{settings['NAME']}"
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_reset()")
     analyse(url)

@@ -2,6 +2,7 @@
 is the one the Python package was built for."""
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -134,6 +135,21 @@ def test_matrix_grid_uses_svg_squares_not_a_heatmap():
     assert [trace.marker.color for trace in fig.data] == [ASSESSMENT_LOOK["conform"].colour,
                                                           EXTRA_LOOK["no_record"].colour]
 
+
+
+@pytest.mark.parametrize("label", ["Art.", "Artikel"])
+def test_the_matrix_makes_room_for_its_labels_itself_and_is_drawn_once(label):
+    """plotly.js's automargin draws a chart a second time once it has measured the labels (half the matrix's
+    drawing time, the longest task on /directive/): the matrix gives its margins from its labels instead, room
+    for the longest turned label at the font's widest glyphs."""
+    matrix = pd.DataFrame([
+        {"member_state": code, "name": code, "article_id": number, "article": number, "title": "", "group": "",
+         "notification": "no_record", "assessment": "no_record"} for code in ("DE", "FR") for number in (5, 28)])
+    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=EXTRA_LABELS, article_label=label)
+    assert fig.layout.xaxis.automargin is False and fig.layout.yaxis.automargin is False
+    longest = len(f"{label} 28") * charts.FONT["size"] * 0.7
+    assert fig.layout.margin.t >= longest * math.sin(math.radians(60))
+    assert fig.layout.margin.l >= 2 * charts.FONT["size"] * 0.7
 
 def test_letters_bar_and_procedure_timeline_build_from_frames():
     letters = pd.DataFrame([{"year": 2019, "first_letters": 23, "additional_letters": 0, "member_states": 23,
