@@ -11,6 +11,7 @@ never a guessed value.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pandas as pd
@@ -445,18 +446,31 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
 
     `stage_category` and `assessment_category` are what the map colours: a stage or an assessment status,
     or NOT_BOUND (Denmark), NO_PROCEDURE, NO_RECORD. Grouped once per frame, not filtered per Member State."""
-    if "n" in procedures.columns:  # counted in SQL (procedure_count_frame)
-        procedure_count = procedures.groupby("member_state")["n"].sum().to_dict()
-        open_count = open_procedures(procedures).groupby("member_state")["n"].sum().to_dict()
-    else:
-        procedure_count = procedures["member_state"].value_counts().to_dict()
-        open_count = open_procedures(procedures)["member_state"].value_counts().to_dict()
-    furthest = {code: furthest_stage(group) for code, group in decisions.groupby("member_state")["stage"]}
-    # the latest decision on a known day (or month ...): a closure known only between two days is none
-    dated = decisions[decisions["date"].notna() & (decisions["date_precision"] != Precision.BETWEEN)].sort_values(
-        ["date", "position", "procedure_id"], kind="stable")
-    latest = {row.member_state: row for row in dated.drop_duplicates("member_state", keep="last").itertuples()}
-    worst = {code: worst_assessment(group) for code, group in assessments.groupby("member_state")["status"]}
+    # A few hundred rows at most: read as plain columns, once each (pandas' groupby costs more than the counting).
+    open_state = ProcedureState.OPEN.value
+    procedure_count, open_count = Counter(), Counter()
+    for code, procedure_state, n in zip(procedures["member_state"], procedures["state"], _weights(procedures),
+                                        strict=True):
+        procedure_count[code] += int(n)
+        if procedure_state == open_state:
+            open_count[code] += int(n)
+    stages: dict[str, list] = {}
+    latest, latest_key = {}, {}
+    for row in decisions[["member_state", "stage", "date", "date_precision", "date_latest", "position",
+                          "procedure_id"]].itertuples(index=False):
+        stages.setdefault(row.member_state, []).append(row.stage)
+        # the latest decision on a known day (or month ...): a closure known only between two days is none;
+        # among equal dates, positions and procedures, the last one read
+        if _missing(row.date) or row.date_precision == Precision.BETWEEN:
+            continue
+        key = (row.date, row.position, row.procedure_id)
+        if row.member_state not in latest_key or key >= latest_key[row.member_state]:
+            latest[row.member_state], latest_key[row.member_state] = row, key
+    furthest = {code: furthest_stage(found) for code, found in stages.items()}
+    statuses: dict[str, set] = {}
+    for code, status in zip(assessments["member_state"], assessments["status"], strict=True):
+        statuses.setdefault(code, set()).add(status)
+    worst = {code: worst_assessment(found) for code, found in statuses.items()}
     assessed, reported = _count_by_member_state(assessments), _count_by_member_state(reports)
     found = _count_by_member_state(findings) if findings is not None else {}
     rows = []
@@ -487,11 +501,17 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     return pd.DataFrame(rows)
 
 
-def _count_by_member_state(frame: pd.DataFrame) -> dict:
+def _count_by_member_state(frame: pd.DataFrame) -> Counter:
     """Rows per Member State: one row each, or counted already (an `n` column)."""
-    if "n" in frame.columns:
-        return frame.groupby("member_state")["n"].sum().to_dict()
-    return frame["member_state"].value_counts().to_dict()
+    counts = Counter()
+    for code, n in zip(frame["member_state"], _weights(frame), strict=True):
+        counts[code] += int(n)
+    return counts
+
+
+def _weights(frame: pd.DataFrame):
+    """How many records each row stands for: its `n` when counted in SQL, else one."""
+    return frame["n"] if "n" in frame.columns else [1] * len(frame)
 
 
 def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
