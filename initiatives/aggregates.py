@@ -403,15 +403,16 @@ def letters_by_year(decisions: pd.DataFrame) -> pd.DataFrame:
     Letters with an unknown date are left out (none in the shipped data)."""
     years: dict[int, dict] = {}
     counted = "year" in decisions.columns
-    for row in decisions.to_dict("records"):
-        year = row["year"] if counted else (None if _missing(row["date"]) else row["date"].year)
-        if row["stage"] not in LETTER_STAGES or _missing(year):
+    when = decisions["year"] if counted else decisions["date"]
+    for code, stage, value, n in zip(decisions["member_state"], decisions["stage"], when, _weights(decisions),
+                                     strict=True):
+        year = value if counted else (None if _missing(value) else value.year)
+        if stage not in LETTER_STAGES or _missing(year):
             continue
         year = int(year)
         entry = years.setdefault(year, {"year": year, "first_letters": 0, "additional_letters": 0, "codes": set()})
-        n = int(row["n"]) if counted else 1
-        entry["first_letters" if row["stage"] == Stage.LETTER_OF_FORMAL_NOTICE else "additional_letters"] += n
-        entry["codes"].add(row["member_state"])
+        entry["first_letters" if stage == Stage.LETTER_OF_FORMAL_NOTICE else "additional_letters"] += int(n)
+        entry["codes"].add(code)
     rows = [{**entry, "member_states": len(entry["codes"]), "codes": sorted(entry["codes"])}
             for _year, entry in sorted(years.items())]
     return pd.DataFrame(rows, columns=["year", "first_letters", "additional_letters", "member_states", "codes"])
