@@ -77,3 +77,24 @@ def test_an_anonymous_visitors_frame_is_worked_out_once_per_address(client, monk
     assert sorted(calls) == ["_languages", "_navigation"] and bars == [1]  # the second request read none
     client.get("/timeline/?as_of=2021-12-31")
     assert len(bars) == 2
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# #} comment ends on its line: one that goes on shows its text on the page (it once put the
+    frame cache's explanation at the top of every page). Longer notes use {% comment %}."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    unclosed = [f"{path.relative_to(root)}:{number}"
+                for folder in (root / "templates", root / "initiatives" / "templates") if folder.is_dir()
+                for path in sorted(folder.rglob("*.html"))
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                if "{#" in line and "#}" not in line[line.index("{#"):]]
+    assert not unclosed
+
+
+@pytest.mark.parametrize("path", ["/", "/timeline/?as_of=2021-12-31", "/fr/member-states/", "/directive/",
+                                  "/infringements/", "/about/", "/accounts/login/"])
+def test_no_template_syntax_reaches_the_page(client, path):
+    html = client.get(path, follow=True).content.decode()
+    assert not any(mark in html for mark in ("{#", "#}", "{%", "%}")), path
