@@ -103,6 +103,18 @@ class Chart:
         """The static path of the plotly.js bundle that draws this figure (js/charts.js loads it)."""
         return charts.bundle_for(self.figure)
 
+    @property
+    def heights(self) -> tuple[int, int] | None:
+        """The figure's height in pixels, and on a phone (its `meta.narrow` layout, which js/charts.js applies
+        below 640 px): the page holds that room from its first paint, so the text below does not move when the
+        chart is drawn. None for a figure without a height."""
+        layout = self.figure.get("layout") or {}
+        height = layout.get("height")
+        if not height:
+            return None
+        narrow = ((layout.get("meta") or {}).get("narrow") or {}).get("height") or height
+        return int(height), int(narrow)
+
 
 def extra_labels() -> dict[str, str]:
     return {key: str(value) for key, value in EXTRA_LABELS.items()}
