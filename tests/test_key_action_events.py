@@ -152,3 +152,25 @@ def test_the_events_page_and_the_initiative_page_ask_as_much_for_no_event_as_for
         action.url = reverse("initiatives:key_action_events", args=[action.initiative.number, action.code])
     assert queries(client, empty.url) == queries(client, busy.url)
     assert queries(client, empty.initiative.get_absolute_url()) == queries(client, busy.initiative.get_absolute_url())
+
+
+def test_the_year_in_sql_is_the_dates_year_and_sqlite_computes_it_itself():
+    """aggregates.Year groups the events and decisions by year. On SQLite, Django's ExtractYear is a Python
+    function SQLite calls back for each row and each use (five per event in the events' windows: 37 ms at 50x);
+    Year asks SQLite's own strftime() and gives the same years, an unknown date staying unknown."""
+    from django.db.models import DateField, Value
+    from django.db.models.functions import Cast, ExtractYear
+
+    from initiatives.models import Decision
+
+    days = [date(1999, 12, 31), date(2014, 1, 1), date(2021, 6, 30), None]
+    for day in days:
+        found = Decision.objects.annotate(
+            mine=aggregates.Year(Cast(Value(day), DateField())),
+            django=ExtractYear(Cast(Value(day), DateField()))).values_list("mine", "django")[:1]
+        mine, django_year = found[0]
+        assert mine == django_year == (day.year if day else None)
+    with CaptureQueriesContext(connection) as captured:
+        aggregates.event_group_frame()
+        aggregates.decision_count_frame()
+    assert not any("django_date_extract" in query["sql"] for query in captured.captured_queries)
