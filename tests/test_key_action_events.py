@@ -174,3 +174,17 @@ def test_the_year_in_sql_is_the_dates_year_and_sqlite_computes_it_itself():
         aggregates.event_group_frame()
         aggregates.decision_count_frame()
     assert not any("django_date_extract" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.parametrize("day", [None, date(2021, 12, 31), date(2020, 6, 30)])
+def test_each_key_actions_event_count_is_its_events_that_had_happened_by_the_day(day):
+    """Counted per key action in a subquery (a join to the events, grouped, made the database work out the state
+    engine's annotations once per event): the same numbers as counting the events one key action at a time."""
+    from initiatives import state
+    from initiatives.views.public import initiatives_with_actions
+
+    published = state.dated(KeyActionEvent.objects.published(), day)
+    counted = {action.pk: action.event_count for initiative in initiatives_with_actions(details=False, day=day)
+               for action in initiative.action_list}
+    assert counted and any(counted.values())
+    assert counted == {pk: published.filter(key_action_id=pk).count() for pk in counted}
