@@ -23,16 +23,6 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in {"1", "true"
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 
-
-def pre_fork(server, worker):
-    """Before each worker forks from the preloaded master: move every object the master holds into the garbage
-    collector's permanent generation (gc.freeze, as Python's gc documentation advises before fork() without
-    exec()). A new worker's collections then never walk the inherited heap, which wrote to every page of it
-    (copy on write) and stalled the requests queued on that worker: under wrk each replacement after
-    max_requests showed as a p99 of 700-800 ms; with the freeze, 17-77 ms (`make bench`)."""
-    import gc
-
-    gc.freeze()
 # Forwarded headers are trusted only from the local proxy.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # No shared control socket in the home folder: several instances (tests, bench) may run side by side.
@@ -52,3 +42,14 @@ logconfig_dict = {
         "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def pre_fork(server, worker):
+    """Before each worker forks from the preloaded master: move every object the master holds into the garbage
+    collector's permanent generation (gc.freeze, as Python's gc documentation advises before fork() without
+    exec()). A new worker's collections then never walk the inherited heap, which wrote to every page of it
+    (copy on write) and stalled the requests queued on that worker: under wrk each replacement after
+    max_requests showed as a p99 of 700-800 ms; with the freeze, 17-77 ms (`make bench`)."""
+    import gc
+
+    gc.freeze()
