@@ -128,8 +128,9 @@ def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:
             # the status; %(initiative)s and %(count)s are filled in by the chart.
             "hovertemplate": gettext("%(initiative)s: %(count)s %(status)s") % {
                 "initiative": "%{y}", "count": "%{x}", "status": status.label} + "<extra></extra>"})
-    return _figure(traces, height=90 + 34 * len(names), barmode="stack",
-                   yaxis={"autorange": "reversed", "automargin": True},
+    return _figure(traces, height=90 + 34 * len(names), barmode="stack", meta=FITTED,
+                   yaxis={"categoryorder": "array", "categoryarray": names, "autorange": "reversed",
+                          "automargin": True},
                    xaxis={"dtick": 1, "gridcolor": LINE, "rangemode": "tozero", "automargin": True})
 
 
@@ -223,7 +224,8 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
     narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
               "xaxis": _year_tick_array(start.year, end.year, most=4),
               "height": 150 + _row_height(narrow_rows) * max(len(order), 1), "annotations": [today_note, lane_note]}
-    return _figure(traces, height=150 + _row_height(wide_rows) * max(len(order), 1), meta={"narrow": narrow},
+    return _figure(traces, height=150 + _row_height(wide_rows) * max(len(order), 1),
+                   meta={"narrow": narrow, **FITTED},
                    margin={"l": 10, "r": 10, "t": 50, "b": 10}, shapes=shapes,
                    annotations=[today_note, period_note, lane_note],
                    xaxis={"type": "date", "range": [start.isoformat(), axis_end.isoformat()], "gridcolor": LINE,
@@ -427,6 +429,17 @@ def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_l
                           "autorange": "reversed", "automargin": False, "showgrid": False})
 
 
+# js/charts.js sets the left margin from the category labels' width in the reader's font, measured before
+# drawing, and turns the axis's automargin off: plotly.js's automargin would draw the chart a second time once
+# it had measured them (a task of 90 ms on the timeline). `pad`: the gap between the labels and the axis, and
+# room to spare at the figure's edge.
+FIT_Y_LABELS = {"axis": "yaxis", "side": "l", "pad": 14}
+# And the foot of the plot: the bottom axis's tick labels (`room`) over the legend (`pad` and `row` pixels a row of
+# it; each entry its symbol and gaps, `entry` pixels, and its name), as plotly.js lays them out at the chart's font.
+FIT_FOOT = {"axis": "xaxis", "room": 27, "pad": 10, "row": 20, "entry": 45}
+FITTED = {"fit_labels": FIT_Y_LABELS, "fit_bottom": FIT_FOOT}
+
+
 def _label_room(labels, *, angle: int) -> int:
     """Pixels an axis's tick labels take away from the axis, with room to spare: `angle` is theirs to the axis
     line (90: straight across, as a vertical axis's labels), and the widest glyphs of the chart's font are about
@@ -481,6 +494,7 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str]) -> go.Figu
         xaxis.update(range=[date(first.year - 1, 7, 1).isoformat(), date(last.year + 1, 7, 1).isoformat()],
                      **_year_ticks(first.year - 1, last.year + 1))
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
+                   meta=FITTED,
                    xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "autorange": "reversed", "automargin": True})
@@ -521,7 +535,12 @@ def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_l
     if dates:
         margin = timedelta(days=60)
         xaxis.update(range=[(min(dates) - margin).isoformat(), (max(dates) + margin).isoformat()])
-    return _figure(traces, height=120 + 34 * max(len(rows), 1), shapes=shapes,
+    # On a phone the stages' names wrap (js/charts.js applies `meta.narrow` below 640 px), and rows grow to fit.
+    narrow_names = [_wrap(row, 16) for row in rows]
+    narrow_lines = max((name.count("<br>") + 1 for name in narrow_names), default=1)
+    narrow = {"yaxis": {"tickmode": "array", "tickvals": rows, "ticktext": narrow_names},
+              "height": 120 + _row_height(narrow_lines) * max(len(rows), 1)}
+    return _figure(traces, height=120 + 34 * max(len(rows), 1), shapes=shapes, meta={"narrow": narrow, **FITTED},
                    margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows, "autorange": "reversed",
                           "automargin": True})

@@ -151,6 +151,51 @@ def test_the_matrix_makes_room_for_its_labels_itself_and_is_drawn_once(label):
     assert fig.layout.margin.t >= longest * math.sin(math.radians(60))
     assert fig.layout.margin.l >= 2 * charts.FONT["size"] * 0.7
 
+def fitted_figures():
+    """The figures with a category axis of row labels: js/charts.js measures the labels they name."""
+    counts = pd.DataFrame([{"initiative": 1, "initiative_title": "One", "delivered": 1, "total": 1},
+                           {"initiative": 2, "initiative_title": "Two", "delivered": 2, "total": 2}])
+    decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
+                               "month", date(2014, 1, 31))], columns=aggregates.DECISION_COLUMNS)
+    stage = "Parliament plenary: first-reading position or mandate"
+    return {
+        "status bar": charts.status_by_initiative_bar(counts, initiative_label="Initiative %(number)s"),
+        "timeline": timeline_of({"id": 1, "short_title": "Complete transposition of Directive 2011/93/EU"}),
+        "procedure timeline": charts.procedure_timeline(decisions, procedure_names={7: "INFR(2014)0001"}),
+        "legislative timeline": charts.legislative_timeline(
+            [{"label": stage, "start": date(2023, 11, 22), "end": date(2023, 11, 22), "when": "22 November 2023"},
+             {"label": "trilogue", "start": date(2025, 12, 9), "end": date(2025, 12, 9), "when": "9 December 2025"}],
+            in_force=[], stage_order=[stage, "trilogue"], in_force_label="in force"),
+    }
+
+
+@pytest.mark.parametrize("name", ["status bar", "timeline", "procedure timeline", "legislative timeline"])
+def test_charts_with_row_labels_name_them_so_that_the_page_measures_the_margin_before_drawing(name):
+    """plotly.js's automargin draws a chart a second time once it has measured its labels (a task of 90 ms on
+    the timeline, over Lighthouse's 50 ms): each such chart names its row labels and asks js/charts.js to
+    measure them (meta.fit_labels, meta.fit_bottom), for every row its traces draw, in both layouts."""
+    figure = charts.figure_data(fitted_figures()[name])
+    layout = figure["layout"]
+    assert layout["meta"]["fit_labels"] == charts.FIT_Y_LABELS and layout["meta"]["fit_bottom"] == charts.FIT_FOOT
+    rows = layout["yaxis"]["categoryarray"]
+    drawn = {y for trace in figure["data"] for y in trace.get("y") or [] if y is not None}
+    assert drawn and drawn <= set(rows)
+    narrow = (layout["meta"].get("narrow") or {}).get("yaxis")
+    if narrow:  # a phone's labels stand for the same rows
+        assert narrow["tickvals"] == rows and len(narrow["ticktext"]) == len(rows)
+
+
+def test_a_legislative_files_stages_wrap_on_a_phone_and_its_rows_grow_to_fit():
+    """On a phone the legislative file's chart cut its stages' names ("nt plenary: first-reading position or
+    mandate") and left the plot a sliver: on a phone they now wrap, and the chart grows to hold them."""
+    layout = charts.figure_data(fitted_figures()["legislative timeline"])["layout"]
+    narrow = layout["meta"]["narrow"]
+    lines = [line for text in narrow["yaxis"]["ticktext"] for line in text.split("<br>")]
+    assert max(len(line) for line in lines) <= 16
+    assert "<br>".join(lines).replace("<br>", " ") == " ".join(layout["yaxis"]["categoryarray"])
+    assert narrow["height"] > layout["height"]
+
+
 def test_letters_bar_and_procedure_timeline_build_from_frames():
     letters = pd.DataFrame([{"year": 2019, "first_letters": 23, "additional_letters": 0, "member_states": 23,
                              "codes": ["AT", "BE"]}])

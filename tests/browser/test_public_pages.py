@@ -56,6 +56,46 @@ def test_a_chart_holds_its_height_before_any_script_runs_so_the_text_below_does_
         assert chart.evaluate("e => e.getBoundingClientRect().height") == pytest.approx(expected, abs=1)
         assert chart.locator(".chart-fallback").is_visible()
 
+def chart_boxes(page):
+    """Where each drawn chart, its plot, its row and axis labels and its legend lie on the page."""
+    return page.evaluate("""() => [...document.querySelectorAll('.chart-drawn')].map(chart => {
+        const box = e => { const r = e.getBoundingClientRect();
+                           return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+        const legend = chart.querySelector('.legend');
+        return {id: chart.id, chart: box(chart), plot: box(chart.querySelector('.nsewdrag')),
+                rows: [...chart.querySelectorAll('.ytick text')].map(box),
+                ticks: [...chart.querySelectorAll('.xtick text')].map(box), legend: legend && box(legend),
+                measured: chart.layout.yaxis.automargin === false,
+                foot_measured: chart.layout.xaxis.automargin === false};
+    })""")
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+@pytest.mark.parametrize("path", ["/", "/timeline/", "/member-states/EL/", "/legislation/2022-0155-COD/"])
+def test_row_labels_are_never_cut_and_leave_the_plot_its_room(page, path, width):
+    """js/charts.js measures a chart's row labels before drawing and sets its margins, instead of plotly.js's
+    automargin drawing the chart twice. Whatever measures them, at every width each label lies whole inside the
+    chart, the plot keeps a third of its width, and the axis's ticks stay clear of the legend. (On a phone the
+    legislative file's stages were cut, "nt plenary: first-reading ...", beside a sliver of a plot.)"""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, path)
+    assert drawn_charts(page) >= 1
+    charts = [chart for chart in chart_boxes(page) if chart["rows"]]
+    assert charts
+    for chart in charts:
+        frame, plot = chart["chart"], chart["plot"]
+        assert all(row["left"] >= frame["left"] - 1 and row["right"] <= plot["left"] + 1 for row in chart["rows"]), \
+            chart["id"]
+        assert plot["right"] - plot["left"] >= (frame["right"] - frame["left"]) / 3, chart["id"]
+        if chart["legend"]:
+            assert all(tick["bottom"] <= chart["legend"]["top"] + 1 for tick in chart["ticks"]), chart["id"]
+        assert all(tick["bottom"] <= frame["bottom"] + 1 for tick in chart["ticks"]), chart["id"]
+    if width == 1280:  # the wide layout is measured before drawing, and drawn once
+        assert all(chart["measured"] for chart in charts)
+        if path in ("/", "/timeline/"):  # legends clear of a line break: their rows are sure
+            assert all(chart["foot_measured"] for chart in charts)
+
+
 def test_overview_draws_its_progress_chart_and_compact_timeline(page):
     open_page(page, "/")
     assert "Overview" in page.title()

@@ -36,7 +36,86 @@
       });
     }
     figure.layout = layout;
+    fitMargins(element, figure);
     return figure;
+  }
+
+  // Margins measured here, before drawing, in the reader's own font (on a canvas), instead of by plotly.js's
+  // automargin, which draws the whole chart a second time once it has measured its labels itself:
+  // - meta.fit_labels {axis, side, pad}: the side of a category axis whose labels the figure names;
+  // - meta.fit_bottom {axis, room, pad, row, entry}: the foot of the plot, where the bottom axis's ticks (`room`
+  //   pixels) sit over the legend (`pad` and `row` pixels a row), when the chart is not a phone's (whose ticks
+  //   may turn) and the legend's rows are sure; otherwise plotly.js measures them.
+  // Where nothing can be measured, the figure's automargin stays on.
+  var measurer;
+
+  function textWidth(text, font) {
+    measurer = measurer === undefined ? document.createElement("canvas").getContext("2d") : measurer;
+    if (!measurer) {
+      return null;
+    }
+    var css = font.size + "px " + font.family;
+    if (measurer.font !== css) {
+      measurer.font = css;
+    }
+    return String(text).split(/<br\s*\/?>/i).reduce(function (widest, line) {
+      return Math.max(widest, measurer.measureText(line.replace(/<[^>]*>/g, "")).width);
+    }, 0);
+  }
+
+  function fitMargins(element, figure) {
+    var layout = figure.layout;
+    var meta = layout.meta || {};
+    var fit = meta.fit_labels;
+    var axis = fit && layout[fit.axis];
+    var font = layout.font || {};
+    if (!axis) {
+      return;
+    }
+    var labels = (axis.ticktext || axis.categoryarray || []).map(function (label) {
+      return textWidth(label, Object.assign({}, font, axis.tickfont));
+    });
+    if (!labels.length || labels.indexOf(null) !== -1) {
+      return;
+    }
+    var room = Math.ceil(Math.max.apply(null, labels)) + fit.pad;
+    if (room > element.clientWidth / 2) {
+      return;  // labels too long to leave the plot its room: plotly.js shares the width out
+    }
+    layout.margin = Object.assign({}, layout.margin);
+    layout.margin[fit.side] = room;
+    axis.automargin = false;
+    var bottom = meta.fit_bottom;
+    var foot = bottom && layout[bottom.axis];
+    if (!foot || element.clientWidth < 640) {
+      return;  // on a phone, ticks may turn and the legend wrap: plotly.js measures them
+    }
+    var entries = (figure.data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; });
+    var shown = layout.showlegend === undefined ? entries.length > 0 && (figure.data || []).length > 1
+      : layout.showlegend && entries.length > 0;
+    var rows = shown ? legendRows(entries.map(function (trace) { return textWidth(trace.name, font); }),
+                                  element.clientWidth - room - (layout.margin.r || 0), bottom) : 0;
+    if (rows !== null) {
+      layout.margin.b = bottom.room + (rows ? bottom.pad + rows * bottom.row : (layout.margin.b || 0));
+      foot.automargin = false;
+    }
+  }
+
+  // How many rows plotly.js gives a horizontal legend under a plot `width` pixels wide: one, when all its
+  // entries (each its name and `entry` pixels) fit; otherwise columns as wide as the widest entry. null when
+  // the names' widths lie within 5 % of a line break, where the canvas and the SVG text might disagree.
+  function legendRows(names, width, bottom) {
+    var entries = names.map(function (name) { return name + bottom.entry; });
+    var total = entries.reduce(function (sum, entry) { return sum + entry; }, 0);
+    var widest = Math.max.apply(null, entries);
+    if (total * 1.05 < width) {
+      return 1;
+    }
+    var columns = Math.floor(width / (widest * 1.05));
+    if (total * 0.95 <= width || columns < 1 || columns !== Math.floor(width / (widest * 0.95))) {
+      return null;
+    }
+    return Math.ceil(entries.length / columns);
   }
 
   // The chart's own height, before plotly.js arrives: the text below does not jump when it draws.
