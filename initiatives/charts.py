@@ -105,9 +105,33 @@ def _figure(traces: list[dict], *, height: int, **layout) -> go.Figure:
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
                    "traceorder": "normal"},
     }
+    layout = _narrow_legend(traces, {**base, **layout})
     # Not validated here, per request (it costs more than everything else on a page): tests/test_charts.py
     # rebuilds every figure with validation, so a misspelt property still fails the suite.
-    return go.Figure(data=traces, layout={**base, **layout}, _validate=False)
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+# A legend line on a phone: 26 characters fit in 320 px beside the entry's symbol at the chart's font; each line
+# added to an entry makes it 17 px taller (plotly.js's line spacing).
+NARROW_LEGEND_WIDTH, LEGEND_LINE = 26, 17
+
+
+def _narrow_legend(traces: list[dict], layout: dict) -> dict:
+    """On a phone (js/charts.js applies `meta.narrow` below 640 px) a legend name too long for the chart's width
+    ("ergänzendes Aufforderungsschreiben (Stadium 1+)") wraps at its spaces, and the figure grows by the lines
+    added: plotly.js would cut it at the chart's edge. `meta.narrow.names`: the wrapped names, by trace."""
+    if layout.get("showlegend") is False or (layout.get("showlegend") is None and len(traces) < 2):
+        return layout  # no legend (plotly.js shows none for a single trace unless asked)
+    names = [_wrap(trace["name"], NARROW_LEGEND_WIDTH) if trace.get("name") and trace.get("showlegend") is not False
+             else None for trace in traces]
+    added = sum(name.count("<br>") for name in names if name)
+    if not added:
+        return layout
+    meta = dict(layout.get("meta") or {})
+    narrow = dict(meta.get("narrow") or {})
+    narrow["names"] = [name if name and "<br>" in name else None for name in names]
+    narrow["height"] = narrow.get("height", layout["height"]) + LEGEND_LINE * added
+    return {**layout, "meta": {**meta, "narrow": narrow}}
 
 
 def status_by_initiative_bar(counts, *, initiative_label: str) -> go.Figure:

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 import pytest
+from django.utils import translation
 
 from initiatives import aggregates, charts
 from initiatives.choices import ASSESSMENT_LOOK, EXTRA_LOOK, KEY_ACTION_STATUS_LOOK, STAGE_LOOK
@@ -194,6 +195,34 @@ def test_a_legislative_files_stages_wrap_on_a_phone_and_its_rows_grow_to_fit():
     assert max(len(line) for line in lines) <= 16
     assert "<br>".join(lines).replace("<br>", " ") == " ".join(layout["yaxis"]["categoryarray"])
     assert narrow["height"] > layout["height"]
+
+
+def test_a_legend_name_too_long_for_a_phone_wraps_there_and_the_figure_grows_to_hold_it():
+    """German legends were cut at the chart's edge on a phone ("mit Gründen versehene Stellungnahm"): on a phone
+    (meta.narrow) a long name wraps at its spaces, and the figure is taller by the lines added, so that the room
+    the page holds for it from the first paint is right too. A short name and the wide layout stay as they are."""
+    long_name = "ergänzendes Aufforderungsschreiben (Stadium 1+)"
+    traces = [{"type": "scatter", "name": long_name}, {"type": "scatter", "name": "✓ Einstellung"},
+              {"type": "scatter", "name": "no legend entry", "showlegend": False}]
+    layout = charts._narrow_legend(traces, {"height": 300, "meta": {"narrow": {"height": 200}}})
+    narrow = layout["meta"]["narrow"]
+    assert narrow["names"] == ["ergänzendes<br>Aufforderungsschreiben<br>(Stadium 1+)", None, None]
+    assert narrow["height"] == 200 + 2 * charts.LEGEND_LINE and layout["height"] == 300
+    assert traces[0]["name"] == long_name  # the wide layout keeps it whole
+    assert charts._narrow_legend(traces[:1], {"height": 300}) == {"height": 300}  # one trace: no legend
+    assert charts._narrow_legend(traces, {"height": 300, "showlegend": False}) == {"height": 300, "showlegend": False}
+    assert "narrow" not in charts._narrow_legend(traces[1:], {"height": 300}).get("meta", {})
+    # and the builders ask for it: a procedure's stages, as German names them
+    decisions = pd.DataFrame([
+        (7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1), "month",
+         date(2014, 1, 31)),
+        (7, "EL", "non_communication", None, 2, "reasoned_opinion", date(2016, 1, 1), "day", date(2016, 1, 1))],
+        columns=aggregates.DECISION_COLUMNS)
+    with translation.override("de"):
+        figure = charts.figure_data(charts.procedure_timeline(decisions, procedure_names={7: "EL"}))
+    lines = [line for name in figure["layout"]["meta"]["narrow"]["names"] if name for line in name.split("<br>")]
+    assert lines and max(len(line) for line in lines) <= charts.NARROW_LEGEND_WIDTH
+    assert figure["layout"]["meta"]["narrow"]["height"] > figure["layout"]["height"]
 
 
 def test_letters_bar_and_procedure_timeline_build_from_frames():

@@ -96,6 +96,25 @@ def test_row_labels_are_never_cut_and_leave_the_plot_its_room(page, path, width)
             assert all(chart["foot_measured"] for chart in charts)
 
 
+@pytest.mark.parametrize("width", [390, 320])
+@pytest.mark.parametrize("path", ["/de/", "/de/member-states/EL/", "/de/directive/"])
+def test_a_legend_stays_whole_inside_its_chart_on_a_phone(page, path, width):
+    """German legend names were cut at the chart's edge on a phone ("mit Gründen versehene Stellungnahm", "?
+    unbekannt (keine veröffentlichte Auf"): they wrap, and the chart is tall enough for every entry."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, path)
+    assert drawn_charts(page) >= 1
+    charts = [chart for chart in chart_boxes(page) if chart["legend"]]
+    assert charts
+    for chart in charts:
+        entries = page.locator(f"#{chart['id']} .legend .traces text").all()
+        assert entries
+        for entry in entries:
+            box = entry.bounding_box()
+            assert box["x"] + box["width"] <= chart["chart"]["right"] + 1, entry.text_content()
+            assert box["y"] + box["height"] <= chart["chart"]["bottom"] + 1, entry.text_content()
+
+
 def test_overview_draws_its_progress_chart_and_compact_timeline(page):
     open_page(page, "/")
     assert "Overview" in page.title()

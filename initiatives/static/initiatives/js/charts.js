@@ -28,8 +28,17 @@
     var layout = figure.layout || {};
     var narrow = layout.meta && layout.meta.narrow;
     if (narrow && element.clientWidth < 640) {
-      // A figure may carry a lighter layout for phones: objects merge, lists and numbers replace.
+      // A figure may carry a lighter layout for phones: objects merge, lists and numbers replace; and
+      // `names`, its traces' legend names wrapped to a phone's width (null: as they are).
+      (narrow.names || []).forEach(function (name, index) {
+        if (name && figure.data && figure.data[index]) {
+          figure.data[index].name = name;
+        }
+      });
       Object.keys(narrow).forEach(function (key) {
+        if (key === "names") {
+          return;
+        }
         var value = narrow[key];
         var replace = Array.isArray(value) || value === null || typeof value !== "object";
         layout[key] = replace ? value : Object.assign({}, layout[key], value);
@@ -93,19 +102,19 @@
     var entries = (figure.data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; });
     var shown = layout.showlegend === undefined ? entries.length > 0 && (figure.data || []).length > 1
       : layout.showlegend && entries.length > 0;
-    var rows = shown ? legendRows(entries.map(function (trace) { return textWidth(trace.name, font); }),
-                                  element.clientWidth - room - (layout.margin.r || 0), bottom) : 0;
+    var rows = shown ? legendRows(entries.map(function (trace) { return String(trace.name); }),
+                                  element.clientWidth - room - (layout.margin.r || 0), bottom, font) : 0;
     if (rows !== null) {
       layout.margin.b = bottom.room + (rows ? bottom.pad + rows * bottom.row : (layout.margin.b || 0));
       foot.automargin = false;
     }
   }
 
-  // How many rows plotly.js gives a horizontal legend under a plot `width` pixels wide: one, when all its
-  // entries (each its name and `entry` pixels) fit; otherwise columns as wide as the widest entry. null when
+  // How many rows plotly.js gives a horizontal legend of `names` under a plot `width` pixels wide: one, when all
+  // its entries (each its name and `entry` pixels) fit; otherwise columns as wide as the widest entry. null when
   // the names' widths lie within 5 % of a line break, where the canvas and the SVG text might disagree.
-  function legendRows(names, width, bottom) {
-    var entries = names.map(function (name) { return name + bottom.entry; });
+  function legendRows(names, width, bottom, font) {
+    var entries = names.map(function (name) { return textWidth(name, font) + bottom.entry; });
     var total = entries.reduce(function (sum, entry) { return sum + entry; }, 0);
     var widest = Math.max.apply(null, entries);
     if (total * 1.05 < width) {
