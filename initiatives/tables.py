@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives import state as state_engine
 from initiatives.choices import ProcedureState, Stage
-from initiatives.member_state_names import member_state_name
+from initiatives.member_state_names import SHORT_NAMES, member_state_name
+from initiatives.search import fold
 from initiatives.templatetags.tracker import in_english, precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
@@ -153,8 +154,7 @@ def in_vocabulary_order(field: str, values: list[str]):
 class ProcedureTable(tables.Table):
     """The infringement register: one row per procedure, annotated by the state engine (state.procedures)."""
 
-    member_state = tables.Column(_("Member State"), accessor="member_state__name",
-                                 order_by=("member_state__name", "id"))
+    member_state = tables.Column(_("Member State"), accessor="member_state__name")
     infr_number = tables.Column(_("INFR number"), order_by=("infr_number", "id"), default=_("unknown"))
     type = tables.Column(_("Type"), order_by=("type", "id"))
     latest_stage = tables.Column(_("Latest stage"), order_by=("latest_stage", "id"))
@@ -203,6 +203,12 @@ class ProcedureTable(tables.Table):
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
         return date_format(value) if value else gettext("not yet verified by staff")
+
+    def order_member_state(self, queryset, is_descending):
+        """By the names the reader reads, alphabetically in their language, accents aside ("Allemagne" first in
+        French, "Österreich" among the O's in German): the stored name is English."""
+        names = sorted(SHORT_NAMES, key=lambda english: (fold(member_state_name(english)), english))
+        return in_vocabulary_order("member_state__name", names)(self, queryset, is_descending)
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
     order_infr_number = unknown_last("infr_number")

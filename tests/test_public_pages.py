@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
@@ -383,6 +384,26 @@ def test_the_register_sorts_stages_in_procedural_order_and_member_states_by_name
     assert descending == sorted(descending, reverse=True)
     names = register_column(client, "member_state", "member_state")
     assert names == sorted(names) and names[0] == "Austria"
+
+
+@pytest.mark.parametrize(("language", "first", "before"), [("fr", "Allemagne", ("Autriche", "Belgique")),
+                                                            ("de", "Belgien", ("Österreich", "Polen"))])
+def test_the_register_sorts_member_states_by_the_names_the_reader_reads(client, language, first, before):
+    """Sorted by the English name, a French reader's register began with "Autriche" and put "Allemagne"
+    (Germany) among the G's; a German reader's began with "Österreich" (Austria). Each language now sorts the
+    names it shows, accents aside, both ways."""
+    from initiatives.search import fold
+
+    def names(sort):
+        html = client.get(f"/{language}/infringements/", {"sort": sort}).content.decode()
+        body = html[html.index("<tbody"):html.index("</tbody>")]
+        return re.findall(r'<tr><td><a href="[^"]*/member-states/[^"]*">([^<]+)</a></td>', body)
+
+    shown = names("member_state")
+    assert shown[0] == first and shown == sorted(shown, key=fold)
+    assert shown.index(before[0]) < shown.index(before[1])
+    descending = names("-member_state")  # a page at a time: the other end of the list
+    assert descending == sorted(descending, key=fold, reverse=True) and fold(descending[0]) >= fold(shown[-1])
 
 
 def test_the_timeline_shows_the_nine_key_actions_the_overview_counts_and_the_rest_one_click_away(client):
