@@ -70,6 +70,16 @@ def chart_boxes(page):
     })""")
 
 
+def charts_drawn_at(page, path, width, *, having):
+    """The boxes of the charts of `path` drawn at `width` that have row labels ("rows") or a legend ("legend")."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, path)
+    assert drawn_charts(page) >= 1
+    charts = [chart for chart in chart_boxes(page) if chart[having]]
+    assert charts
+    return charts
+
+
 @pytest.mark.parametrize("width", [1280, 390, 320])
 @pytest.mark.parametrize("path", ["/", "/timeline/", "/member-states/EL/", "/legislation/2022-0155-COD/"])
 def test_row_labels_are_never_cut_and_leave_the_plot_its_room(page, path, width):
@@ -77,11 +87,7 @@ def test_row_labels_are_never_cut_and_leave_the_plot_its_room(page, path, width)
     automargin drawing the chart twice. Whatever measures them, at every width each label lies whole inside the
     chart, the plot keeps a third of its width, and the axis's ticks stay clear of the legend. (On a phone the
     legislative file's stages were cut, "nt plenary: first-reading ...", beside a sliver of a plot.)"""
-    page.set_viewport_size({"width": width, "height": 900})
-    open_page(page, path)
-    assert drawn_charts(page) >= 1
-    charts = [chart for chart in chart_boxes(page) if chart["rows"]]
-    assert charts
+    charts = charts_drawn_at(page, path, width, having="rows")
     for chart in charts:
         frame, plot = chart["chart"], chart["plot"]
         assert all(row["left"] >= frame["left"] - 1 and row["right"] <= plot["left"] + 1 for row in chart["rows"]), \
@@ -101,12 +107,7 @@ def test_row_labels_are_never_cut_and_leave_the_plot_its_room(page, path, width)
 def test_a_legend_stays_whole_inside_its_chart_on_a_phone(page, path, width):
     """German legend names were cut at the chart's edge on a phone ("mit Gründen versehene Stellungnahm", "?
     unbekannt (keine veröffentlichte Auf"): they wrap, and the chart is tall enough for every entry."""
-    page.set_viewport_size({"width": width, "height": 900})
-    open_page(page, path)
-    assert drawn_charts(page) >= 1
-    charts = [chart for chart in chart_boxes(page) if chart["legend"]]
-    assert charts
-    for chart in charts:
+    for chart in charts_drawn_at(page, path, width, having="legend"):
         entries = page.locator(f"#{chart['id']} .legend .traces text").all()
         assert entries
         for entry in entries:
