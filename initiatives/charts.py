@@ -246,14 +246,17 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
     narrow_rows = max((name.count("<br>") + 1 for name in narrow_names), default=1)
     # On a phone (js/charts.js applies `meta.narrow` below 640 px) labels wrap narrower, rows grow to fit them.
     narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
-              "xaxis": _year_tick_array(start.year, end.year, most=4),
+              # a year is some 10 px there: ten months keep an early marker clear of the labels
+              "xaxis": {**_year_tick_array(start.year, end.year, most=4),
+                        "range": [(start - timedelta(days=300)).isoformat(), axis_end.isoformat()]},
               "height": 150 + _row_height(narrow_rows) * max(len(order), 1), "annotations": [today_note, lane_note]}
     return _figure(traces, height=150 + _row_height(wide_rows) * max(len(order), 1),
                    meta={"narrow": narrow, **FITTED},
                    margin={"l": 10, "r": 10, "t": 50, "b": 10}, shapes=shapes,
                    annotations=[today_note, period_note, lane_note],
-                   xaxis={"type": "date", "range": [start.isoformat(), axis_end.isoformat()], "gridcolor": LINE,
-                          "automargin": True, **_year_tick_array(start.year, end.year)},
+                   # two months before the first year's tick: a marker early in that year stays clear of the labels
+                   xaxis={"type": "date", "range": [(start - timedelta(days=60)).isoformat(), axis_end.isoformat()],
+                          "gridcolor": LINE, "automargin": True, **_year_tick_array(start.year, end.year)},
                    # a fixed range keeps a row for every action
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "range": [len(order) - 0.5, -0.5], "automargin": True})

@@ -225,6 +225,23 @@ def test_a_legend_name_too_long_for_a_phone_wraps_there_and_the_figure_grows_to_
     assert figure["layout"]["meta"]["narrow"]["height"] > figure["layout"]["height"]
 
 
+def test_a_marker_early_in_the_timelines_first_year_stays_clear_of_the_row_labels():
+    """Events of 24 January 2019 drew their cross 24 days from the axis's first day, over the end of the row's
+    label ("... enforce ✕"): the axis starts two months before the first year's tick, which stays 2019, and ten
+    months before it on a phone."""
+    events = pd.DataFrame([(1, date(2019, 1, 24), "day", "report", "One"), (1, date(2019, 3, 1), "day", "report",
+                                                                               "Two")],
+                          columns=aggregates.EVENT_COLUMNS)
+    fig = timeline_of({"id": 1}, events=events)
+    first = date.fromisoformat(fig.layout.xaxis.range[0][:10])
+    drawn = [date.fromisoformat(str(x)[:10]) for trace in fig.data for x in trace.x or [] if x is not None]
+    assert min(drawn) == date(2019, 1, 24) and (min(drawn) - first).days >= 60
+    assert fig.layout.xaxis.tickvals[0] == "2019-01-01"
+    narrow = fig.layout.meta["narrow"]["xaxis"]  # on a phone, where a year is some 10 px
+    assert (min(drawn) - date.fromisoformat(narrow["range"][0][:10])).days >= 300
+    assert narrow["range"][1] == fig.layout.xaxis.range[1]
+
+
 def test_letters_bar_and_procedure_timeline_build_from_frames():
     letters = pd.DataFrame([{"year": 2019, "first_letters": 23, "additional_letters": 0, "member_states": 23,
                              "codes": ["AT", "BE"]}])
