@@ -520,8 +520,15 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str]) -> go.Figu
         first, last = min(dated["date"]), max(dated["date_latest"])
         xaxis.update(range=[date(first.year - 1, 7, 1).isoformat(), date(last.year + 1, 7, 1).isoformat()],
                      **_year_ticks(first.year - 1, last.year + 1))
+    # On a phone (js/charts.js applies `meta.narrow` below 640 px) the names wrap narrower, and rows grow to fit.
+    narrow_names = ["<br>".join(_wrap(part, 16) for part in name.split("<br>")) for name in order]
+    narrow_lines = max((name.count("<br>") + 1 for name in narrow_names), default=1)
+    narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
+              "height": 150 + max(50, _row_height(narrow_lines)) * max(len(order), 1)}
+    if len(dated):  # where a year is some 20 px, another year on the left keeps the first marks off the names
+        narrow["xaxis"] = {"range": [date(first.year - 2, 7, 1).isoformat(), xaxis["range"][1]]}
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
-                   meta=FITTED,
+                   meta={"narrow": narrow, **FITTED},
                    xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": order,
                           "autorange": "reversed", "automargin": True})

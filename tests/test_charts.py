@@ -242,6 +242,20 @@ def test_a_marker_early_in_the_timelines_first_year_stays_clear_of_the_row_label
     assert narrow["range"][1] == fig.layout.xaxis.range[1]
 
 
+def test_a_procedures_names_wrap_on_a_phone_and_its_first_marks_stay_off_them():
+    """On a phone a Member State's procedures chart gave its one-line names ("INFR number unknown
+    (non-communication)") more than half the width, and the first stage's mark and number sat on them: there the
+    names wrap narrower, the rows grow to fit, and the axis starts a year earlier."""
+    decisions = pd.DataFrame([(7, "EL", "non_communication", None, 1, "letter_of_formal_notice", date(2014, 1, 1),
+                               "month", date(2014, 1, 31))], columns=aggregates.DECISION_COLUMNS)
+    fig = charts.procedure_timeline(decisions, procedure_names={7: "INFR number unknown<br>(non-communication)"})
+    narrow = fig.layout.meta["narrow"]
+    assert narrow["yaxis"]["ticktext"] == ["INFR number<br>unknown<br>(non-communication)"]
+    assert narrow["height"] >= 150 + 3 * 16
+    assert fig.layout.xaxis.range[0] == "2013-07-01" and narrow["xaxis"]["range"][0] == "2012-07-01"
+    assert narrow["xaxis"]["range"][1] == fig.layout.xaxis.range[1]
+
+
 def test_letters_bar_and_procedure_timeline_build_from_frames():
     letters = pd.DataFrame([{"year": 2019, "first_letters": 23, "additional_letters": 0, "member_states": 23,
                              "codes": ["AT", "BE"]}])
