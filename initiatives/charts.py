@@ -119,7 +119,8 @@ NARROW_LEGEND_WIDTH, LEGEND_LINE = 26, 17
 def _narrow_legend(traces: list[dict], layout: dict) -> dict:
     """On a phone (js/charts.js applies `meta.narrow` below 640 px) a legend name too long for the chart's width
     ("ergänzendes Aufforderungsschreiben (Stadium 1+)") wraps at its spaces, and the figure grows by the lines
-    added: plotly.js would cut it at the chart's edge. `meta.narrow.names`: the wrapped names, by trace."""
+    added: plotly.js would cut it at the chart's edge. The wrapped names go in `meta.narrow.data`, the changes
+    to each trace on a phone."""
     if layout.get("showlegend") is False or (layout.get("showlegend") is None and len(traces) < 2):
         return layout  # no legend (plotly.js shows none for a single trace unless asked)
     names = [_wrap(trace["name"], NARROW_LEGEND_WIDTH) if trace.get("name") and trace.get("showlegend") is not False
@@ -129,7 +130,9 @@ def _narrow_legend(traces: list[dict], layout: dict) -> dict:
         return layout
     meta = dict(layout.get("meta") or {})
     narrow = dict(meta.get("narrow") or {})
-    narrow["names"] = [name if name and "<br>" in name else None for name in names]
+    changes = narrow.get("data") or [None] * len(traces)
+    narrow["data"] = [{**(change or {}), "name": name} if name and "<br>" in name else change
+                      for change, name in zip(changes, names, strict=True)]
     narrow["height"] = narrow.get("height", layout["height"]) + LEGEND_LINE * added
     return {**layout, "meta": {**meta, "narrow": narrow}}
 
@@ -448,7 +451,10 @@ def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_l
             "hovertemplate": "%{customdata}, %{x}: " + label(measure, value, extra_labels) + "<extra></extra>"})
     # Margins from the labels' own length, not plotly's automargin: the labels are short and known here, and
     # automargin draws the whole grid a second time once it has measured them (half the drawing's time).
-    return _figure(traces, height=140 + 21 * max(len(states), 1),
+    # On a phone (js/charts.js applies `meta.narrow` below 640 px) the 30 columns have some 8 px each: smaller
+    # squares, that do not overlap.
+    narrow = {"data": [{"marker": {"size": 7}} for _trace in traces], "legend": {"itemsizing": "constant"}}
+    return _figure(traces, height=140 + 21 * max(len(states), 1), meta={"narrow": narrow},
                    margin={"l": _label_room(states, angle=90), "r": 10, "t": _label_room(articles, angle=60), "b": 10},
                    xaxis={"type": "category", "categoryorder": "array", "categoryarray": articles, "side": "top",
                           "tickangle": -60, "automargin": False, "showgrid": False},

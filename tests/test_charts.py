@@ -206,7 +206,7 @@ def test_a_legend_name_too_long_for_a_phone_wraps_there_and_the_figure_grows_to_
               {"type": "scatter", "name": "no legend entry", "showlegend": False}]
     layout = charts._narrow_legend(traces, {"height": 300, "meta": {"narrow": {"height": 200}}})
     narrow = layout["meta"]["narrow"]
-    assert narrow["names"] == ["ergänzendes<br>Aufforderungsschreiben<br>(Stadium 1+)", None, None]
+    assert narrow["data"] == [{"name": "ergänzendes<br>Aufforderungsschreiben<br>(Stadium 1+)"}, None, None]
     assert narrow["height"] == 200 + 2 * charts.LEGEND_LINE and layout["height"] == 300
     assert traces[0]["name"] == long_name  # the wide layout keeps it whole
     assert charts._narrow_legend(traces[:1], {"height": 300}) == {"height": 300}  # one trace: no legend
@@ -220,7 +220,8 @@ def test_a_legend_name_too_long_for_a_phone_wraps_there_and_the_figure_grows_to_
         columns=aggregates.DECISION_COLUMNS)
     with translation.override("de"):
         figure = charts.figure_data(charts.procedure_timeline(decisions, procedure_names={7: "EL"}))
-    lines = [line for name in figure["layout"]["meta"]["narrow"]["names"] if name for line in name.split("<br>")]
+    lines = [line for change in figure["layout"]["meta"]["narrow"]["data"] if change
+             for line in change["name"].split("<br>")]
     assert lines and max(len(line) for line in lines) <= charts.NARROW_LEGEND_WIDTH
     assert figure["layout"]["meta"]["narrow"]["height"] > figure["layout"]["height"]
 
@@ -254,6 +255,20 @@ def test_a_procedures_names_wrap_on_a_phone_and_its_first_marks_stay_off_them():
     assert narrow["height"] >= 150 + 3 * 16
     assert fig.layout.xaxis.range[0] == "2013-07-01" and narrow["xaxis"]["range"][0] == "2012-07-01"
     assert narrow["xaxis"]["range"][1] == fig.layout.xaxis.range[1]
+
+
+def test_the_matrix_squares_shrink_on_a_phone_and_a_long_legend_name_wraps_beside_them():
+    """At 320 px the matrix's 30 columns have some 8 px each, and its 15 px squares overlapped: on a phone
+    (meta.narrow.data, by trace) they are 7 px. A legend name wrapped for the phone joins the same change."""
+    matrix = pd.DataFrame([
+        {"member_state": "DE", "name": "Germany", "article_id": number, "article": number, "title": "", "group": "",
+         "notification": "no_record", "assessment": status} for number, status in ((5, "no_record"), (6, "conform"))])
+    extra = {**EXTRA_LABELS, "no_record": "unknown (no published record for this Member State and article)"}
+    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=extra, article_label="Art.")
+    assert [trace.marker.size for trace in fig.data] == [15, 15]
+    changes = fig.layout.meta["narrow"]["data"]
+    assert [change["marker"] for change in changes] == [{"size": 7}, {"size": 7}]
+    assert [("<br>" in change.get("name", "")) for change in changes] == [False, True]
 
 
 def test_letters_bar_and_procedure_timeline_build_from_frames():

@@ -1,6 +1,7 @@
 """Each public page in Chromium: it opens with no console error and no request to another origin, and its
 charts are drawn (plotly.js from our static files, the map's geometry too)."""
 
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 import pytest
@@ -114,6 +115,26 @@ def test_a_legend_stays_whole_inside_its_chart_on_a_phone(page, path, width):
             box = entry.bounding_box()
             assert box["x"] + box["width"] <= chart["chart"]["right"] + 1, entry.text_content()
             assert box["y"] + box["height"] <= chart["chart"]["bottom"] + 1, entry.text_content()
+
+
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_the_matrix_squares_never_overlap(page, width):
+    """At 320 px the Directive matrix's 30 columns had some 8 px each and its 15 px squares overlapped: on a phone
+    they are smaller, each clear of the next."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_page(page, "/directive/")
+    assert drawn_charts(page) == 1
+    rows = page.evaluate("""() => {
+        const rows = {};
+        document.querySelectorAll('#chart-matrix .scatterlayer .point').forEach(point => {
+            const box = point.getBoundingClientRect();
+            (rows[Math.round(box.top)] = rows[Math.round(box.top)] || []).push([box.left, box.right]);
+        });
+        return Object.values(rows).map(row => row.sort((a, b) => a[0] - b[0]));
+    }""")
+    assert len(rows) == 27 and all(len(row) >= 28 for row in rows)
+    for row in rows:
+        assert all(right <= next_left + 0.5 for (_left, right), (next_left, _right) in pairwise(row)), row
 
 
 def test_overview_draws_its_progress_chart_and_compact_timeline(page):

@@ -28,25 +28,28 @@
     var layout = figure.layout || {};
     var narrow = layout.meta && layout.meta.narrow;
     if (narrow && element.clientWidth < 640) {
-      // A figure may carry a lighter layout for phones: objects merge, lists and numbers replace; and
-      // `names`, its traces' legend names wrapped to a phone's width (null: as they are).
-      (narrow.names || []).forEach(function (name, index) {
-        if (name && figure.data && figure.data[index]) {
-          figure.data[index].name = name;
+      // A figure may carry a lighter layout for phones, and in `data` changes to its traces by position (a
+      // legend name wrapped, smaller marks; null: none): objects merge, lists and numbers replace.
+      (narrow.data || []).forEach(function (changes, index) {
+        if (changes && figure.data && figure.data[index]) {
+          merge(figure.data[index], changes);
         }
       });
-      Object.keys(narrow).forEach(function (key) {
-        if (key === "names") {
-          return;
-        }
-        var value = narrow[key];
-        var replace = Array.isArray(value) || value === null || typeof value !== "object";
-        layout[key] = replace ? value : Object.assign({}, layout[key], value);
-      });
+      var changes = Object.assign({}, narrow);
+      delete changes.data;
+      merge(layout, changes);
     }
     figure.layout = layout;
     fitMargins(element, figure);
     return figure;
+  }
+
+  function merge(target, changes) {
+    Object.keys(changes).forEach(function (key) {
+      var value = changes[key];
+      var replace = Array.isArray(value) || value === null || typeof value !== "object";
+      target[key] = replace ? value : Object.assign({}, target[key], value);
+    });
   }
 
   // Margins measured here, before drawing, in the reader's own font (on a canvas), instead of by plotly.js's
