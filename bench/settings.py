@@ -26,6 +26,9 @@ ROOT_URLCONF = "bench.urls"
 API_ANON_RATE = "100000000/minute"  # measure the API, not its rate limit
 # Standard error: bench/measure.py answers bench/run.py one JSON line at a time on standard output, and a logged
 # "Not Found" there once broke the exchange.
+# bench/pages.py tries every named URL with example arguments and keeps those that answer 200: the misses (such as
+# /language/<a Member State's code>/) are not logged as warnings; a server error still is.
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
-           "root": {"handlers": ["console"], "level": "WARNING"}}
+           "root": {"handlers": ["console"], "level": "WARNING"},
+           "loggers": {"django.request": {"level": "ERROR"}}}

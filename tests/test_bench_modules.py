@@ -41,6 +41,31 @@ def test_the_benchmark_settings_log_to_standard_error(monkeypatch, tmp_path):
     assert streams and all(stream == "ext://sys.stderr" for stream in streams)
 
 
+def test_the_benchmark_logs_a_server_error_but_not_the_urls_its_probe_misses(monkeypatch, tmp_path):
+    """`make bench` printed "Not Found: /language/BE/" among its results: bench/pages.py tries every named URL
+    with example arguments (a Member State's code as a language's) and keeps those that answer. A miss is not
+    logged; a server error still is."""
+    import logging.config
+    import sys
+
+    monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
+    sys.modules.pop("bench.settings", None)
+    try:
+        bench_settings = importlib.import_module("bench.settings")
+    finally:
+        sys.modules.pop("bench.settings", None)
+    root, request_logger = logging.getLogger(), logging.getLogger("django.request")
+    handlers, level, request_level = root.handlers[:], root.level, request_logger.level
+    try:
+        logging.config.dictConfig(bench_settings.LOGGING)
+        assert not request_logger.isEnabledFor(logging.WARNING)  # "Not Found: ..."
+        assert request_logger.isEnabledFor(logging.ERROR)  # "Internal Server Error: ..."
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        request_logger.setLevel(request_level)
+
+
 def test_lighthouse_runs_again_when_it_loses_the_trace(monkeypatch):
     """`make bench` once reported NO_NAVSTART for /infringements/ after two runs in a row lost the trace."""
     import subprocess
