@@ -208,6 +208,8 @@ class ProcedureTable(tables.Table):
         """By the names the reader reads, alphabetically in their language, accents aside ("Allemagne" first in
         French, "Österreich" among the O's in German): the stored name is English."""
         names = sorted(SHORT_NAMES, key=lambda english: (fold(member_state_name(english)), english))
+        if names == sorted(SHORT_NAMES):  # the stored order (English): no ranking to build, compile and run
+            return unknown_last("member_state__name")(self, queryset, is_descending)
         return in_vocabulary_order("member_state__name", names)(self, queryset, is_descending)
 
     # What is unknown sorts last both ways, on every database (PostgreSQL puts NULL first when descending).
