@@ -26,17 +26,22 @@ def test_the_benchmark_urlconf_serves_the_trivial_view_and_every_page():
         assert resolve("/fr/accounts/login/", urlconf="bench.urls").func is resolve("/fr/accounts/login/").func
 
 
-def test_the_benchmark_settings_log_to_standard_error(monkeypatch, tmp_path):
-    """bench/measure.py answers on standard output, one JSON line per command; bench.settings logged there, so
-    the first "Not Found" (bench/pages.py tries every named URL) broke `make bench` with a JSONDecodeError."""
+def fresh_bench_settings(monkeypatch, tmp_path):
+    """bench.settings as a fresh import, on a synthetic SQLite file of the test's own."""
     import sys
 
     monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
     sys.modules.pop("bench.settings", None)
     try:
-        bench_settings = importlib.import_module("bench.settings")
+        return importlib.import_module("bench.settings")
     finally:
         sys.modules.pop("bench.settings", None)
+
+
+def test_the_benchmark_settings_log_to_standard_error(monkeypatch, tmp_path):
+    """bench/measure.py answers on standard output, one JSON line per command; bench.settings logged there, so
+    the first "Not Found" (bench/pages.py tries every named URL) broke `make bench` with a JSONDecodeError."""
+    bench_settings = fresh_bench_settings(monkeypatch, tmp_path)
     streams = [handler.get("stream") for handler in bench_settings.LOGGING["handlers"].values()]
     assert streams and all(stream == "ext://sys.stderr" for stream in streams)
 
@@ -46,14 +51,8 @@ def test_the_benchmark_logs_a_server_error_but_not_the_urls_its_probe_misses(mon
     with example arguments (a Member State's code as a language's) and keeps those that answer. A miss is not
     logged; a server error still is."""
     import logging.config
-    import sys
 
-    monkeypatch.setenv("BENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'bench.sqlite3'}")
-    sys.modules.pop("bench.settings", None)
-    try:
-        bench_settings = importlib.import_module("bench.settings")
-    finally:
-        sys.modules.pop("bench.settings", None)
+    bench_settings = fresh_bench_settings(monkeypatch, tmp_path)
     root, request_logger = logging.getLogger(), logging.getLogger("django.request")
     handlers, level, request_level = root.handlers[:], root.level, request_logger.level
     try:
