@@ -105,7 +105,9 @@ def _figure(traces: list[dict], *, height: int, **layout) -> go.Figure:
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0,
                    "traceorder": "normal"},
     }
-    layout = _narrow_legend(traces, {**base, **layout})
+    layout = {**base, **layout}
+    layout["showlegend"] = _legend_shown(traces, layout)  # stated, so that js/charts.js need not work it out
+    layout = _narrow_legend(traces, layout)
     # Not validated here, per request (it costs more than everything else on a page): tests/test_charts.py
     # rebuilds every figure with validation, so a misspelt property still fails the suite.
     return go.Figure(data=traces, layout=layout, _validate=False)
@@ -116,13 +118,21 @@ def _figure(traces: list[dict], *, height: int, **layout) -> go.Figure:
 NARROW_LEGEND_WIDTH, LEGEND_LINE = 26, 17
 
 
+def _legend_shown(traces: list[dict], layout: dict) -> bool:
+    """Whether the figure has a legend: as its layout says, or else as plotly.js decides by default, for two
+    traces or more of which one has a name to show."""
+    if layout.get("showlegend") is not None:
+        return bool(layout["showlegend"])
+    return len(traces) > 1 and any(trace.get("name") and trace.get("showlegend") is not False for trace in traces)
+
+
 def _narrow_legend(traces: list[dict], layout: dict) -> dict:
     """On a phone (js/charts.js applies `meta.narrow` below 640 px) a legend name too long for the chart's width
     ("ergänzendes Aufforderungsschreiben (Stadium 1+)") wraps at its spaces, and the figure grows by the lines
     added: plotly.js would cut it at the chart's edge. The wrapped names go in `meta.narrow.data`, the changes
     to each trace on a phone."""
-    if layout.get("showlegend") is False or (layout.get("showlegend") is None and len(traces) < 2):
-        return layout  # no legend (plotly.js shows none for a single trace unless asked)
+    if not _legend_shown(traces, layout):
+        return layout
     names = [_wrap(trace["name"], NARROW_LEGEND_WIDTH) if trace.get("name") and trace.get("showlegend") is not False
              else None for trace in traces]
     added = sum(name.count("<br>") for name in names if name)
@@ -243,17 +253,16 @@ def timeline(rows, events, *, period_start: date, period_end: date, today: date,
                    "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": MUTED}}
     lane_note = {"x": lane.isoformat(), "y": 1, "xref": "x", "yref": "paper", "text": _wrap(labels["no_date"], 10),
                  "showarrow": False, "xanchor": "center", "yanchor": "bottom", "font": {"size": 11, "color": MUTED}}
-    wide_rows = max((name.count("<br>") + 1 for name in order), default=1)
     narrow_names = [_wrap(f"{row['initiative']}/{row['code']} {row['short_title']}", narrow_label_width)
                     for row in records]
-    narrow_rows = max((name.count("<br>") + 1 for name in narrow_names), default=1)
     # On a phone (js/charts.js applies `meta.narrow` below 640 px) labels wrap narrower, rows grow to fit them.
-    narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
+    narrow = {"yaxis": _phone_rows(order, narrow_names),
               # a year is some 10 px there: ten months keep an early marker clear of the labels
               "xaxis": {**_year_tick_array(start.year, end.year, most=4),
                         "range": [(start - timedelta(days=300)).isoformat(), axis_end.isoformat()]},
-              "height": 150 + _row_height(narrow_rows) * max(len(order), 1), "annotations": [today_note, lane_note]}
-    return _figure(traces, height=150 + _row_height(wide_rows) * max(len(order), 1),
+              "height": 150 + _row_height(_lines(narrow_names)) * max(len(order), 1),
+              "annotations": [today_note, lane_note]}
+    return _figure(traces, height=150 + _row_height(_lines(order)) * max(len(order), 1),
                    meta={"narrow": narrow, **FITTED},
                    margin={"l": 10, "r": 10, "t": 50, "b": 10}, shapes=shapes,
                    annotations=[today_note, period_note, lane_note],
@@ -321,6 +330,17 @@ KEY_ACTION_MARKERS = {
 
 def _row_height(lines: int) -> int:
     return max(34, 16 * lines + 10)
+
+
+def _lines(labels) -> int:
+    """The most lines one of `labels` (lines joined by <br>) takes; 1 for none."""
+    return max((str(label).count("<br>") + 1 for label in labels), default=1)
+
+
+def _phone_rows(rows: list[str], labels: list[str]) -> dict:
+    """A category axis on a phone (js/charts.js applies `meta.narrow` below 640 px): the same `rows`, named by
+    `labels`, wrapped narrower than the wide layout's."""
+    return {"tickmode": "array", "tickvals": rows, "ticktext": labels}
 
 
 def _wrap(text: str, width: int) -> str:
@@ -528,9 +548,8 @@ def procedure_timeline(decisions, *, procedure_names: dict[int, str]) -> go.Figu
                      **_year_ticks(first.year - 1, last.year + 1))
     # On a phone (js/charts.js applies `meta.narrow` below 640 px) the names wrap narrower, and rows grow to fit.
     narrow_names = ["<br>".join(_wrap(part, 16) for part in name.split("<br>")) for name in order]
-    narrow_lines = max((name.count("<br>") + 1 for name in narrow_names), default=1)
-    narrow = {"yaxis": {"tickmode": "array", "tickvals": order, "ticktext": narrow_names},
-              "height": 150 + max(50, _row_height(narrow_lines)) * max(len(order), 1)}
+    narrow = {"yaxis": _phone_rows(order, narrow_names),
+              "height": 150 + max(50, _row_height(_lines(narrow_names))) * max(len(order), 1)}
     if len(dated):  # where a year is some 20 px, another year on the left keeps the first marks off the names
         narrow["xaxis"] = {"range": [date(first.year - 2, 7, 1).isoformat(), xaxis["range"][1]]}
     return _figure(traces, height=150 + 50 * max(len(order), 1), margin={"l": 10, "r": 10, "t": 24, "b": 10},
@@ -577,9 +596,8 @@ def legislative_timeline(stages, *, in_force, stage_order: list[str], in_force_l
         xaxis.update(range=[(min(dates) - margin).isoformat(), (max(dates) + margin).isoformat()])
     # On a phone the stages' names wrap (js/charts.js applies `meta.narrow` below 640 px), and rows grow to fit.
     narrow_names = [_wrap(row, 16) for row in rows]
-    narrow_lines = max((name.count("<br>") + 1 for name in narrow_names), default=1)
-    narrow = {"yaxis": {"tickmode": "array", "tickvals": rows, "ticktext": narrow_names},
-              "height": 120 + _row_height(narrow_lines) * max(len(rows), 1)}
+    narrow = {"yaxis": _phone_rows(rows, narrow_names),
+              "height": 120 + _row_height(_lines(narrow_names)) * max(len(rows), 1)}
     return _figure(traces, height=120 + 34 * max(len(rows), 1), shapes=shapes, meta={"narrow": narrow, **FITTED},
                    margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis=xaxis,
                    yaxis={"type": "category", "categoryorder": "array", "categoryarray": rows, "autorange": "reversed",

@@ -102,10 +102,9 @@
     if (!foot || element.clientWidth < 640) {
       return;  // on a phone, ticks may turn and the legend wrap: plotly.js measures them
     }
+    // the figure states whether it has a legend (initiatives/charts.py decides it)
     var entries = (figure.data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; });
-    var shown = layout.showlegend === undefined ? entries.length > 0 && (figure.data || []).length > 1
-      : layout.showlegend && entries.length > 0;
-    var rows = shown ? legendRows(entries.map(function (trace) { return String(trace.name); }),
+    var rows = layout.showlegend && entries.length ? legendRows(entries.map(function (trace) { return String(trace.name); }),
                                   element.clientWidth - room - (layout.margin.r || 0), bottom, font) : 0;
     if (rows !== null) {
       layout.margin.b = bottom.room + (rows ? bottom.pad + rows * bottom.row : (layout.margin.b || 0));
