@@ -452,36 +452,6 @@ def letters_by_year_bar(letters, *, labels: dict[str, str]) -> go.Figure:
                           "automargin": True})
 
 
-def matrix_grid(matrix, *, measure: str, extra_labels: dict[str, str], article_label: str) -> go.Figure:
-    """Member State x article: one square per cell, coloured by `measure` ("notification" or
-    "assessment"); SVG squares (no heatmap, which would need data: images)."""
-    traces = []
-    records = matrix[["member_state", "name", "article", measure]].to_dict("records")
-    articles = [f"{article_label} {n}" for n in dict.fromkeys(row["article"] for row in records)]
-    states = list(dict.fromkeys(row["member_state"] for row in records))
-    for value in _ordered(measure, list(dict.fromkeys(row[measure] for row in records))):
-        mine = [row for row in records if row[measure] == value]
-        traces.append({
-            "type": "scatter", "x": [f"{article_label} {row['article']}" for row in mine],
-            "y": [row["member_state"] for row in mine], "mode": "markers",
-            "name": legend_name(measure, value, extra_labels),
-            "marker": {"symbol": "square", "size": 15, "color": look(measure, value).colour,
-                       "line": {"color": INK if value != "not_bound" else MUTED, "width": 1}},
-            "customdata": [row["name"] for row in mine],
-            "hovertemplate": "%{customdata}, %{x}: " + label(measure, value, extra_labels) + "<extra></extra>"})
-    # Margins from the labels' own length, not plotly's automargin: the labels are short and known here, and
-    # automargin draws the whole grid a second time once it has measured them (half the drawing's time).
-    # On a phone (js/charts.js applies `meta.narrow` below 640 px) the 30 columns have some 8 px each: smaller
-    # squares, that do not overlap.
-    narrow = {"data": [{"marker": {"size": 7}} for _trace in traces], "legend": {"itemsizing": "constant"}}
-    return _figure(traces, height=140 + 21 * max(len(states), 1), meta={"narrow": narrow},
-                   margin={"l": _label_room(states, angle=90), "r": 10, "t": _label_room(articles, angle=60), "b": 10},
-                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": articles, "side": "top",
-                          "tickangle": -60, "automargin": False, "showgrid": False},
-                   yaxis={"type": "category", "categoryorder": "array", "categoryarray": states,
-                          "autorange": "reversed", "automargin": False, "showgrid": False})
-
-
 # js/charts.js sets the left margin from the category labels' width in the reader's font, measured before
 # drawing, and turns the axis's automargin off: plotly.js's automargin would draw the chart a second time once
 # it had measured them (a task of 90 ms on the timeline). `pad`: the gap between the labels and the axis, and
@@ -491,15 +461,6 @@ FIT_Y_LABELS = {"axis": "yaxis", "side": "l", "pad": 14}
 # it; each entry its symbol and gaps, `entry` pixels, and its name), as plotly.js lays them out at the chart's font.
 FIT_FOOT = {"axis": "xaxis", "room": 27, "pad": 10, "row": 20, "entry": 45}
 FITTED = {"fit_labels": FIT_Y_LABELS, "fit_bottom": FIT_FOOT}
-
-
-def _label_room(labels, *, angle: int) -> int:
-    """Pixels an axis's tick labels take away from the axis, with room to spare: `angle` is theirs to the axis
-    line (90: straight across, as a vertical axis's labels), and the widest glyphs of the chart's font are about
-    0.7 of its size."""
-    longest = max((len(str(label)) for label in labels), default=0) * FONT["size"] * 0.7
-    across = longest * math.sin(math.radians(angle)) + FONT["size"] * math.cos(math.radians(angle))
-    return math.ceil(max(across, FONT["size"]) + 14)
 
 
 def dated_text(what: str, when: str) -> str:

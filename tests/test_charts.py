@@ -2,7 +2,6 @@
 is the one the Python package was built for."""
 
 import json
-import math
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from django.utils import translation
 
 from initiatives import aggregates, charts
-from initiatives.choices import ASSESSMENT_LOOK, EXTRA_LOOK, KEY_ACTION_STATUS_LOOK, STAGE_LOOK
+from initiatives.choices import EXTRA_LOOK, KEY_ACTION_STATUS_LOOK, STAGE_LOOK
 
 STATIC = Path(__file__).resolve().parent.parent / "initiatives" / "static" / "initiatives"
 EXTRA_LABELS = {"not_bound": "not bound", "no_procedure": "no procedure", "no_record": "unknown"}
@@ -125,33 +124,6 @@ def test_map_colours_each_member_state_by_its_category_from_our_own_geojson():
     assert (list(symbols.locations), list(symbols.text)) == (["DNK"], [EXTRA_LOOK["not_bound"].symbol])
 
 
-def test_matrix_grid_uses_svg_squares_not_a_heatmap():
-    matrix = pd.DataFrame([
-        {"member_state": "DE", "name": "Germany", "article_id": 1, "article": 18, "title": "", "group": "victims",
-         "notification": "complete", "assessment": "conform"},
-        {"member_state": "DE", "name": "Germany", "article_id": 2, "article": 19, "title": "", "group": "victims",
-         "notification": "no_record", "assessment": "no_record"}])
-    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=EXTRA_LABELS, article_label="Art.")
-    assert {trace.type for trace in fig.data} == {"scatter"}
-    assert [trace.marker.color for trace in fig.data] == [ASSESSMENT_LOOK["conform"].colour,
-                                                          EXTRA_LOOK["no_record"].colour]
-
-
-
-@pytest.mark.parametrize("label", ["Art.", "Artikel"])
-def test_the_matrix_makes_room_for_its_labels_itself_and_is_drawn_once(label):
-    """plotly.js's automargin draws a chart a second time once it has measured the labels (half the matrix's
-    drawing time, the longest task on /directive/): the matrix gives its margins from its labels instead, room
-    for the longest turned label at the font's widest glyphs."""
-    matrix = pd.DataFrame([
-        {"member_state": code, "name": code, "article_id": number, "article": number, "title": "", "group": "",
-         "notification": "no_record", "assessment": "no_record"} for code in ("DE", "FR") for number in (5, 28)])
-    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=EXTRA_LABELS, article_label=label)
-    assert fig.layout.xaxis.automargin is False and fig.layout.yaxis.automargin is False
-    longest = len(f"{label} 28") * charts.FONT["size"] * 0.7
-    assert fig.layout.margin.t >= longest * math.sin(math.radians(60))
-    assert fig.layout.margin.l >= 2 * charts.FONT["size"] * 0.7
-
 def fitted_figures():
     """The figures with a category axis of row labels: js/charts.js measures the labels they name."""
     counts = pd.DataFrame([{"initiative": 1, "initiative_title": "One", "delivered": 1, "total": 1},
@@ -255,20 +227,6 @@ def test_a_procedures_names_wrap_on_a_phone_and_its_first_marks_stay_off_them():
     assert narrow["height"] >= 150 + 3 * 16
     assert fig.layout.xaxis.range[0] == "2013-07-01" and narrow["xaxis"]["range"][0] == "2012-07-01"
     assert narrow["xaxis"]["range"][1] == fig.layout.xaxis.range[1]
-
-
-def test_the_matrix_squares_shrink_on_a_phone_and_a_long_legend_name_wraps_beside_them():
-    """At 320 px the matrix's 30 columns have some 8 px each, and its 15 px squares overlapped: on a phone
-    (meta.narrow.data, by trace) they are 7 px. A legend name wrapped for the phone joins the same change."""
-    matrix = pd.DataFrame([
-        {"member_state": "DE", "name": "Germany", "article_id": number, "article": number, "title": "", "group": "",
-         "notification": "no_record", "assessment": status} for number, status in ((5, "no_record"), (6, "conform"))])
-    extra = {**EXTRA_LABELS, "no_record": "unknown (no published record for this Member State and article)"}
-    fig = charts.matrix_grid(matrix, measure="assessment", extra_labels=extra, article_label="Art.")
-    assert [trace.marker.size for trace in fig.data] == [15, 15]
-    changes = fig.layout.meta["narrow"]["data"]
-    assert [change["marker"] for change in changes] == [{"size": 7}, {"size": 7}]
-    assert [("<br>" in change.get("name", "")) for change in changes] == [False, True]
 
 
 def test_letters_bar_and_procedure_timeline_build_from_frames():

@@ -771,14 +771,12 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
         member_states = aggregates.member_state_frame()
         matrix = aggregates.article_matrix(member_states, article_frame, aggregates.report_frame(day=day),
                                           aggregates.assessment_frame(day=day))
-        chart, grid, counts = None, [], []
+        heading, summary, grid, counts = "", "", [], []
         if len(article_frame):
-            chart = Chart(
-                "chart-matrix",
-                gettext("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]},
-                matrix_summary(matrix, measure),
-                charts.figure_data(charts.matrix_grid(matrix, measure=measure, extra_labels=extra_labels(),
-                                                      article_label=gettext("Art."))))
+            # The matrix is a table of coloured cells, each with its symbol and, for screen readers, its meaning:
+            # it draws no chart (a plotly.js grid of the same cells once stood above it).
+            heading = gettext("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]}
+            summary = matrix_summary(matrix, measure)
             counts = [{"value": row["value"], "look": charts.look(measure, row["value"]),
                        "label": charts.label(measure, row["value"], extra_labels()), "cells": row["cells"]}
                       for row in aggregates.records(aggregates.matrix_counts(matrix, measure))]
@@ -799,7 +797,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             grid = [{**row, "cells": mark_safe("".join(row["cells"]))} for row in rows.values()]
         return super().get_context_data(
             filter=filterset, form=form, measure=measure, articles=list(article_frame.itertuples(index=False)),
-            chart=chart, grid=grid, counts=counts,
+            matrix_heading=heading, matrix_summary=summary, grid=grid, counts=counts,
             nothing_known=bool(len(matrix)) and matrix[measure].isin([aggregates.NO_RECORD,
                                                                      aggregates.NOT_BOUND]).all(),
             successors=successor_states(aggregates.DIRECTIVE_CELEX, self.as_of.day),
