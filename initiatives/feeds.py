@@ -231,6 +231,7 @@ def _in_scope(tracked: Tracked, member_state: MemberState | None, initiative: In
 
 
 NEWEST_FIRST = ("-history_date", "-history_id")
+NO_ROW = 0  # a history id no row has (they count from 1): a model with no row told still costs its one query
 
 
 def _newest(scoped: list) -> list[tuple]:
@@ -254,8 +255,7 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
     """The newest published changes in scope, newest first, at most LIMIT.
 
     The queries do not depend on the data: one for the LIMIT newest changes over every model in scope (three
-    columns a row), then one per model in scope for its rows from the oldest of those on, with the row before
-    each. Only the rows told and the rows before them are built: the work grows with the entries (at most
+    columns a row), then one per model in scope for its rows among those, by id, with the row before each. Only the rows told and the rows before them are built: the work grows with the entries (at most
     LIMIT), not with the history."""
     scoped = [(tracked, history) for tracked in TRACKED
               if (history := _in_scope(tracked, member_state, initiative)) is not None]
@@ -264,23 +264,20 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
     for _when, history_id, index in newest:
         told.setdefault(index, set()).add(history_id)
     candidates, previous = [], {}
-    for index, (tracked, history) in enumerate(scoped):
-        if len(newest) == LIMIT:  # a model's rows from the oldest change kept on: none, or the ones kept
-            when, history_id, _index = newest[-1]
-            history = history.filter(Q(history_date__gt=when) | Q(history_date=when, history_id__gte=history_id))
-        mine = _history(tracked.model).objects.filter(
-            history_id__in=history.order_by(*NEWEST_FIRST).values("history_id")[:LIMIT]).order_by()
+    for index, (tracked, _history_rows) in enumerate(scoped):
+        ids = told.get(index) or [NO_ROW]  # one query per model in scope whatever the data
+        told_rows = _history(tracked.model).objects.filter(history_id__in=ids).order_by()
         # those rows and, in the same query, the row before each (one IN of a UNION, read by primary key)
         before = _history(tracked.model).objects.filter(id=OuterRef("id")).filter(
             Q(history_date__lt=OuterRef("history_date"))
             | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))).order_by(
             *NEWEST_FIRST).values("history_id")[:1]
-        wanted = _history(tracked.model).objects.filter(history_id__in=mine.values("history_id").union(
-            mine.annotate(before=Subquery(before)).values("before"), all=True))
+        wanted = _history(tracked.model).objects.filter(history_id__in=told_rows.values("history_id").union(
+            told_rows.annotate(before=Subquery(before)).values("before"), all=True))
         by_record: dict = {}
         for row in wanted.select_related(*tracked.related).order_by("history_date", "history_id"):
             rows = by_record.setdefault(row.id, [])
-            if row.history_id in told.get(index, ()):  # the row before it is the record's row read just before
+            if row.history_id in ids:  # the row before it is the record's row read just before
                 previous[(tracked.model, row.history_id)] = rows[-1] if rows else None
                 candidates.append((tracked, row))
             rows.append(row)
