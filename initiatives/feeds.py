@@ -255,8 +255,9 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
     """The newest published changes in scope, newest first, at most LIMIT.
 
     The queries do not depend on the data: one for the LIMIT newest changes over every model in scope (three
-    columns a row), then one per model in scope for its rows among those, by id, with the row before each. Only the rows told and the rows before them are built: the work grows with the entries (at most
-    LIMIT), not with the history."""
+    columns a row), then one per model in scope for its rows among those, by id, with the row before each. Only
+    the rows told and the rows before them are built: the work grows with the entries (at most LIMIT), not with
+    the history."""
     scoped = [(tracked, history) for tracked in TRACKED
               if (history := _in_scope(tracked, member_state, initiative)) is not None]
     newest = _newest(scoped)
