@@ -140,9 +140,7 @@ def _narrow_legend(traces: list[dict], layout: dict) -> dict:
         return layout
     meta = dict(layout.get("meta") or {})
     narrow = dict(meta.get("narrow") or {})
-    changes = narrow.get("data") or [None] * len(traces)
-    narrow["data"] = [{**(change or {}), "name": name} if name and "<br>" in name else change
-                      for change, name in zip(changes, names, strict=True)]
+    narrow["data"] = [{"name": name} if name and "<br>" in name else None for name in names]
     narrow["height"] = narrow.get("height", layout["height"]) + LEGEND_LINE * added
     return {**layout, "meta": {**meta, "narrow": narrow}}
 

@@ -773,8 +773,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
                                           aggregates.assessment_frame(day=day))
         heading, summary, grid, counts = "", "", [], []
         if len(article_frame):
-            # The matrix is a table of coloured cells, each with its symbol and, for screen readers, its meaning:
-            # it draws no chart (a plotly.js grid of the same cells once stood above it).
+            # The matrix is a table of coloured cells, each with its symbol and, for screen readers, its meaning.
             heading = gettext("Member State by article: %(measure)s") % {"measure": dict(MATRIX_MEASURES)[measure]}
             summary = matrix_summary(matrix, measure)
             counts = [{"value": row["value"], "look": charts.look(measure, row["value"]),

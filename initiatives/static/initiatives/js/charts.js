@@ -29,7 +29,7 @@
     var narrow = layout.meta && layout.meta.narrow;
     if (narrow && element.clientWidth < 640) {
       // A figure may carry a lighter layout for phones, and in `data` changes to its traces by position (a
-      // legend name wrapped, smaller marks; null: none): objects merge, lists and numbers replace.
+      // legend name wrapped; null: none): objects merge, lists and numbers replace.
       (narrow.data || []).forEach(function (changes, index) {
         if (changes && figure.data && figure.data[index]) {
           merge(figure.data[index], changes);
