@@ -26,11 +26,11 @@ from initiatives.choices import (
 )
 from initiatives.dates import PartialDate, Precision
 from initiatives.member_state_names import member_state_name
+from initiatives.models.transposition import DIRECTIVE_CELEX  # noqa: F401 (read as aggregates.DIRECTIVE_CELEX)
 
 # The least favourable assessment first: a Member State's map colour is its worst assessed article.
 ASSESSMENT_SEVERITY = [AssessmentStatus.NON_CONFORM, AssessmentStatus.PARTIALLY_CONFORM, AssessmentStatus.CONFORM,
                        AssessmentStatus.NOT_ASSESSED]
-DIRECTIVE_CELEX = "32011L0093"
 LETTER_STAGES = (Stage.LETTER_OF_FORMAL_NOTICE, Stage.ADDITIONAL_LETTER_OF_FORMAL_NOTICE)
 
 # Category values that are neither a stage nor a status (the map and the matrix show them as such).
@@ -271,17 +271,20 @@ def assessment_frame(member_state_code: str | None = None, day: date | None = No
                                                      "date_precision"), DATED_STATUS_COLUMNS)
 
 
-def status_count_frame(model, day: date | None = None, *, by_status: bool = True) -> pd.DataFrame:
+def status_count_frame(model, day: date | None = None, *, by_status: bool = True, articles=None) -> pd.DataFrame:
     """The published rows of `model` (TranspositionReport, Assessment, ArticleFinding) dated by `day`, counted in
     SQL by Member State (and status): what `member_state_summary` reads of `report_frame`, `assessment_frame` and
     `finding_frame`, in at most 27 x statuses rows whatever the volume. Columns `member_state`, `status` (if
-    `by_status`), `n`."""
+    `by_status`), `n`. `articles` (a queryset): count only the rows on these articles (reports, assessments)."""
     from django.db.models import Count
 
     from initiatives import state
 
     columns = ["member_state__code", "status"] if by_status else ["member_state__code"]
-    rows = state.dated(model.objects.published(), day).order_by().values_list(*columns).annotate(n=Count("id"))
+    rows = state.dated(model.objects.published(), day)
+    if articles is not None:
+        rows = rows.filter(article__in=articles.order_by().values("pk"))
+    rows = rows.order_by().values_list(*columns).annotate(n=Count("id"))
     return _frame(rows, ["member_state", "status", "n"] if by_status else ["member_state", "n"])
 
 

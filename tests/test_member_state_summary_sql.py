@@ -2,6 +2,7 @@
 reads procedures counted in SQL and one decision per Member State and stage, not every procedure and decision:
 the same summary, whatever the volume, in bounded rows."""
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -18,10 +19,19 @@ DAYS = [None, date(2015, 6, 30), date(2021, 1, 1), date(2023, 12, 31)]
 
 
 def full_summary(day):
-    """The summary from one row per procedure and per decision, as the pages read it before."""
+    """The summary from one row per procedure, decision, report and assessment (reports and assessments on the
+    articles that oblige Member States), as the pages read it before."""
+    from initiatives.models.transposition import obliging_articles
+
+    obliging = set(obliging_articles().values_list("pk", flat=True))
+
+    def counted(frame):
+        return frame[frame["article_id"].isin(obliging)].reset_index(drop=True)
+
     return aggregates.member_state_summary(
         aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
-        aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
+        counted(aggregates.assessment_frame(day=day)), counted(aggregates.report_frame(day=day)),
+        aggregates.finding_frame(day))
 
 
 def awkward_decisions():
@@ -83,6 +93,23 @@ def test_reports_and_assessments_are_counted_in_sql_by_member_state_and_status()
     reports = aggregates.status_count_frame(TranspositionReport, date(2016, 12, 31), by_status=False)
     assert reports.query("member_state == 'MT'")["n"].sum() == 2  # the later two count from their date
     summary = member_state_summary(None).set_index("code")
-    assert summary.loc["MT", "articles_assessed"] == 4 and summary.loc["MT", "worst_assessment"] == "non_conform"
-    assert summary.loc["MT", "articles_reported"] == 4 and summary.loc["MT", "findings"] == len(
+    # Arts 1-4: Art. 1 obliges no Member State, so it is not counted (as on a Member State's own page)
+    assert summary.loc["MT", "articles_assessed"] == 3 and summary.loc["MT", "worst_assessment"] == "non_conform"
+    assert summary.loc["MT", "articles_reported"] == 3 and summary.loc["MT", "findings"] == len(
         aggregates.finding_frame().query("member_state == 'MT'"))
+    assert summary.loc["DE", "articles_reported"] == 0 and pd.isna(summary.loc["DE", "worst_assessment"])
+
+
+def test_a_member_states_articles_reported_are_the_same_figure_on_every_page(client):
+    """Its page said "3 of the 25 articles that oblige Member States" while the table of /member-states/ said
+    "4 / 30" and the EU average beside the first counted the report on Art. 1 too."""
+    reports_assessments_and_findings()  # Malta: reports on Arts 1-4; Germany: on Art. 1 only
+    page = client.get("/member-states/MT/").content.decode()
+    assert "3 of the 25 articles that oblige Member States" in page
+    listing = client.get("/member-states/").content.decode()
+    row = re.search(r'<a href="/member-states/MT/">Malta</a>.*?</tr>', listing, re.S)[0]
+    assert re.search(r">\s*3 / 25\s*<", row), row
+    germany = re.search(r'<a href="/member-states/DE/">Germany</a>.*?</tr>', listing, re.S)[0]
+    assert re.search(r">\s*0 / 25\s*<", germany), germany
+    bound = 26  # every Member State but Denmark: Malta's 3, nobody else's
+    assert f"(EU average: {3 / bound:.1f})" in page

@@ -298,9 +298,18 @@ class Assessment(PreciseDateMixin, SourcedFact):
 OBLIGING_ARTICLES = frozenset(range(2, 26)) | {27}
 
 
+DIRECTIVE_CELEX = "32011L0093"
+
+
 def obliges_member_states(article) -> bool:
     """Whether `article` (of the Directive) is one a Member State has to transpose."""
     return article.number in OBLIGING_ARTICLES
+
+
+def obliging_articles() -> models.QuerySet:
+    """The Directive's articles that oblige Member States, in order: the articles a liaison reports on, and the
+    only ones a Member State's figures count (its page, the table of /member-states/, the EU averages)."""
+    return Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX, number__in=OBLIGING_ARTICLES).order_by("number")
 
 
 class ArticleFindingQuerySet(LastChangedQuerySetMixin, models.QuerySet):

@@ -29,7 +29,6 @@ def findings_on(day: date | None, member_state=None, articles=None) -> list[Arti
 def liaison_articles():
     """The articles a liaison reports on: those of the Directive that oblige Member States (Arts 2-25 and 27),
     in order. Arts 1, 26 and 28-30 oblige no Member State, so nobody is asked to report on them."""
-    from initiatives.models import Article
-    from initiatives.models.transposition import OBLIGING_ARTICLES
+    from initiatives.models.transposition import obliging_articles
 
-    return Article.objects.filter(legal_act__celex="32011L0093", number__in=OBLIGING_ARTICLES).order_by("number")
+    return obliging_articles()

@@ -65,7 +65,7 @@ from initiatives.models import (
     Strategy,
     TranspositionReport,
 )
-from initiatives.models.transposition import obliges_member_states
+from initiatives.models.transposition import obliges_member_states, obliging_articles
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
@@ -545,7 +545,7 @@ class MemberStateListView(AsOfMixin, TemplateView):
         day = self.as_of.day
         summary = caching.computed("member-state-summary", lambda: member_state_summary(day), day=day,
                                    reference_day=self.as_of.reference_day)
-        articles_total = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).count()
+        articles_total = obliging_articles().count()  # what a Member State's page counts its reports against
         rows = aggregates.records(summary)
         for row in rows:
             row["articles_total"] = articles_total
@@ -726,10 +726,12 @@ def procedure_chart(procedures) -> Chart | None:
 def member_state_summary(day):
     """One row per Member State as it stood on `day` (aggregates.member_state_summary): 6 queries, each
     grouped in SQL (procedures, assessments, reports and findings counted by Member State; one decision per
-    Member State and stage), a few hundred rows at most whatever the volume."""
+    Member State and stage), a few hundred rows at most whatever the volume. Reports and assessments count on
+    the articles that oblige Member States only, as on a Member State's own page."""
     return aggregates.member_state_summary(
         aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.decision_stage_frame(day),
-        aggregates.status_count_frame(Assessment, day), aggregates.status_count_frame(TranspositionReport, day),
+        aggregates.status_count_frame(Assessment, day, articles=obliging_articles()),
+        aggregates.status_count_frame(TranspositionReport, day, articles=obliging_articles()),
         aggregates.status_count_frame(ArticleFinding, day, by_status=False))
 
 
