@@ -785,15 +785,14 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
             # than a template loop over 810 cells.
             cells = {}
             rows = {}
-            for cell in matrix[["member_state", "name", measure]].to_dict("records"):
-                value = cell[measure]
+            for code, name, value in zip(matrix["member_state"].tolist(), matrix["name"].tolist(),
+                                         matrix[measure].tolist(), strict=True):
                 if value not in cells:
                     cells[value] = format_html(
                         '<td class="cell cell-{}"><span aria-hidden="true">{}</span>'
                         '<span class="visually-hidden">{}</span></td>',
                         value, charts.look(measure, value).symbol, charts.label(measure, value, extra_labels()))
-                rows.setdefault(cell["member_state"], {"code": cell["member_state"], "name": cell["name"],
-                                                       "cells": []})["cells"].append(cells[value])
+                rows.setdefault(code, {"code": code, "name": name, "cells": []})["cells"].append(cells[value])
             # every piece is format_html() output, so the joined string is safe too
             grid = [{**row, "cells": mark_safe("".join(row["cells"]))} for row in rows.values()]
         return super().get_context_data(
