@@ -39,10 +39,9 @@ from initiatives.models import (
     revisions,
 )
 from initiatives.models.review import HISTORY_HIDDEN_FROM_STAFF
+from initiatives.models.transposition import DIRECTIVE_CELEX
 
 from .mixins import ConflictMixin, StaffRequiredMixin
-
-DIRECTIVE_CELEX = "32011L0093"
 
 # The records whose history staff can read, by the name used in the URL.
 HISTORY_MODELS = {
