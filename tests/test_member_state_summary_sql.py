@@ -113,3 +113,7 @@ def test_a_member_states_articles_reported_are_the_same_figure_on_every_page(cli
     assert re.search(r">\s*0 / 25\s*<", germany), germany
     bound = 26  # every Member State but Denmark: Malta's 3, nobody else's
     assert f"(EU average: {3 / bound:.1f})" in page
+    # and the table says what it counts them against, in the reader's language
+    assert "how many of the articles that oblige Member States (Arts 2-25 and 27) a published report covers" in listing
+    french = client.get("/fr/member-states/").content.decode()
+    assert "(art. 2 à 25 et 27) sont couverts par un rapport publié" in french
