@@ -230,6 +230,22 @@ def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
     return _frame(rows, DECISION_COLUMNS)
 
 
+def latest_decision_frame(day: date | None = None) -> pd.DataFrame:
+    """For each Member State, the day of its latest decision of the published procedures (counting on `day`) that
+    is known to a day, month or year: a decision with no date, or a closure known only to lie between two days, is
+    none, as in `member_state_summary`. One query grouped in SQL, at most 27 rows whatever the volume: what
+    `member_state_figures` reads of the decisions. Columns `member_state`, `latest_date`."""
+    from django.db.models import Max
+
+    from initiatives import state
+    from initiatives.models import Decision, InfringementProcedure
+
+    decisions = state.decisions(day, Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    rows = decisions.filter(date__isnull=False).exclude(date_precision=Precision.BETWEEN).order_by().values_list(
+        "procedure__member_state__code").annotate(latest_date=Max("date"))
+    return _frame(rows, ["member_state", "latest_date"])
+
+
 def finding_frame(day: date | None = None) -> pd.DataFrame:
     """One row per published finding on articles made by `day`, with its Member State."""
     from initiatives import state
@@ -511,6 +527,23 @@ def member_state_summary(member_states: pd.DataFrame, procedures: pd.DataFrame, 
     return pd.DataFrame(rows)
 
 
+def member_state_figures(member_states: pd.DataFrame, procedures: pd.DataFrame, latest: pd.DataFrame,
+                         reports: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """The columns of `member_state_summary` that `eu_averages` reads (`code`, `bound`, `open_procedures`,
+    `findings`, `articles_reported`, `latest_date`), counted as the summary counts them, from frames already
+    counted in SQL: `procedure_count_frame`, `latest_decision_frame`, `status_count_frame` of the reports (on the
+    articles that oblige Member States) and of the findings. The averages need no stage, assessment or map colour,
+    and these frames cost half of the whole summary's."""
+    open_count = _count_by_member_state(open_procedures(procedures))
+    reported, found = _count_by_member_state(reports), _count_by_member_state(findings)
+    latest_dates = dict(zip(latest["member_state"], latest["latest_date"], strict=True))
+    return pd.DataFrame([{
+        "code": ms.code, "bound": bool(ms.bound), "open_procedures": int(open_count.get(ms.code, 0)),
+        "findings": int(found.get(ms.code, 0)), "articles_reported": int(reported.get(ms.code, 0)),
+        "latest_date": latest_dates.get(ms.code)} for ms in member_states.itertuples(index=False)],
+        columns=["code", "bound", "open_procedures", "findings", "articles_reported", "latest_date"])
+
+
 def _count_by_member_state(frame: pd.DataFrame) -> Counter:
     """Rows per Member State: one row each, or counted already (an `n` column)."""
     counts = Counter()
@@ -526,7 +559,8 @@ def _weights(frame: pd.DataFrame):
 
 def eu_averages(summary: pd.DataFrame, reference_day: date) -> dict:
     """The mean over the bound Member States of what a country's factsheet shows: open procedures, findings,
-    articles reported, and days since the latest decision (of those with one). `summary`: `member_state_summary`."""
+    articles reported, and days since the latest decision (of those with one). `summary`: `member_state_summary`,
+    or `member_state_figures` (its columns that these read)."""
     bound = summary[summary["bound"]]
     if not len(bound):
         return {}

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from initiatives import aggregates
 from initiatives.models import InfringementProcedure, NationalMeasure
-from initiatives.views.public import DECISIONS_SHOWN, MEASURES_SHOWN, PROCEDURES_PER_PAGE, member_state_summary
+from initiatives.views.public import DECISIONS_SHOWN, MEASURES_SHOWN, PROCEDURES_PER_PAGE, eu_averages
 from tests.factories import DecisionFactory, ProcedureFactory, member_state
 
 pytestmark = pytest.mark.django_db
@@ -128,13 +128,13 @@ def test_the_same_number_of_queries_with_2_or_40_procedures(client, query):
 
 @pytest.mark.parametrize("day", [None, date(2021, 12, 31)])
 def test_the_eu_averages_are_those_of_every_procedure_and_decision(day):
-    """The page's EU averages come from the summary grouped in SQL (views.public.member_state_summary); they
-    equal those of the summary built from every procedure and decision."""
+    """The page's EU averages come from figures grouped in SQL (views.public.eu_averages); they equal those of the
+    summary built from every procedure and decision."""
     add_procedures(4, when="2019-01")
     add_procedures(2, start=10, when="2023-06")
     now = day or date(2025, 1, 1)
     every_row = aggregates.member_state_summary(
         aggregates.member_state_frame(), aggregates.procedure_frame(day), aggregates.decision_frame(day),
         aggregates.assessment_frame(day=day), aggregates.report_frame(day=day), aggregates.finding_frame(day))
-    assert aggregates.eu_averages(member_state_summary(day), now) == aggregates.eu_averages(every_row, now)
+    assert eu_averages(day, now) == aggregates.eu_averages(every_row, now)
 

@@ -10,7 +10,9 @@ import pytest
 
 from initiatives import aggregates
 from initiatives.choices import Stage
-from initiatives.views.public import member_state_summary
+from initiatives.models import ArticleFinding, TranspositionReport
+from initiatives.models.transposition import obliging_articles
+from initiatives.views.public import eu_averages, member_state_summary
 from tests.factories import DecisionFactory, ProcedureFactory, member_state
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +70,32 @@ def test_the_summary_from_sql_groups_equals_the_one_from_every_row(day):
     awkward_decisions()
     reports_assessments_and_findings()
     pd.testing.assert_frame_equal(member_state_summary(day), full_summary(day))
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_eu_averages_from_their_own_figures_equal_those_of_the_summary_from_every_row(day):
+    """A Member State's page reads the EU averages from the four figures they average (member_state_figures), not
+    from the whole summary: the same figures for every Member State, and the same averages."""
+    awkward_decisions()
+    reports_assessments_and_findings()
+    reference_day = day or date(2025, 1, 1)
+    every_row = full_summary(day)
+    figures = aggregates.member_state_figures(
+        aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.latest_decision_frame(day),
+        aggregates.status_count_frame(TranspositionReport, day, by_status=False, articles=obliging_articles()),
+        aggregates.status_count_frame(ArticleFinding, day, by_status=False))
+    pd.testing.assert_frame_equal(figures, every_row[figures.columns.tolist()])
+    assert eu_averages(day, reference_day) == aggregates.eu_averages(every_row, reference_day)
+
+
+def test_a_closure_known_only_between_two_days_or_a_decision_with_no_date_is_no_latest_decision():
+    netherlands = member_state("NL")  # no procedure of it is shipped
+    procedure = ProcedureFactory(member_state=netherlands)
+    DecisionFactory(procedure=procedure, stage=Stage.REASONED_OPINION, when="2022-09")
+    DecisionFactory(procedure=procedure, stage=Stage.CLOSED, when="2022-10-01/2023-06-30")
+    DecisionFactory(procedure=ProcedureFactory(member_state=netherlands), stage=Stage.REFERRAL)
+    assert aggregates.latest_decision_frame().set_index("member_state").loc["NL", "latest_date"] == date(2022, 9, 1)
+    assert "NL" not in set(aggregates.latest_decision_frame(date(2022, 8, 31))["member_state"])
 
 
 def test_the_summary_reads_bounded_rows_whatever_the_number_of_decisions():

@@ -278,10 +278,10 @@ QUERIES = {
     # procedures with their state + legal act, 10 their sources, 11 their articles, 12 their latest decisions,
     # 13 their sources, 14 decisions counted by stage (the factsheet), 15 the newest national measures and how
     # many in all, 16 findings on articles, 17 their sources, 18 the Directive (its transposition deadline),
-    # 19 its sources, 20-25 the EU averages beside the factsheet's figures, from the Member States' summary
-    # (views.public.member_state_summary: Member States, procedures counted by Member State and state, one
-    # decision per Member State and stage, assessments, reports, findings; cached in production)
-    ("member_state_detail", ("DE",)): 25,
+    # 19 its sources, 20-24 the EU averages beside the factsheet's figures, from the figures they average
+    # (views.public.eu_averages: Member States, procedures counted by Member State and state, the latest dated
+    # decision per Member State, reports, findings; cached in production)
+    ("member_state_detail", ("DE",)): 24,
     # 1 articles (filtered), 2 Member States, 3 reports, 4 assessments, 5 the Directive, 6 its sources,
     # 7 the stages of its recast, 8 findings on articles, 9 their sources
     ("directive_matrix", ()): 9,
