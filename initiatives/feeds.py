@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.syndication.views import Feed
-from django.db import models
+from django.db import connection, models
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.http import Http404, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
@@ -234,19 +234,37 @@ NEWEST_FIRST = ("-history_date", "-history_id")
 NO_ROW = 0  # a history id no row has (they count from 1): a model with no row told still costs its one query
 
 
+def _row_before(model: type[models.Model]):
+    """The history id of the row a record had just before the outer history row (None for its first row)."""
+    return _history(model).objects.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))).order_by(
+        *NEWEST_FIRST).values("history_id")[:1]
+
+
 def _newest(scoped: list) -> list[tuple]:
     """The LIMIT newest rows over every model in scope, newest first, as (history_date, history_id, index of the
-    model in `scoped`): one query of three columns, whatever the models and however many rows they hold (each
-    model's newest LIMIT rows, then the newest LIMIT of those). No row is built."""
-    branches = [
-        _history(tracked.model).objects.filter(
-            history_id__in=history.order_by(*NEWEST_FIRST).values("history_id")[:LIMIT]
-        ).order_by().annotate(model=Value(index)).values_list("history_date", "history_id", "model")
-        for index, (tracked, history) in enumerate(scoped)
-    ]  # (each orders in the compound query only: SQLite allows no ORDER BY or LIMIT in its parts)
+    model in `scoped`, history id of the record's row before it or None): one query of four columns, whatever the
+    models and however many rows they hold (each model's newest LIMIT rows, then the newest LIMIT of those). No
+    row is built.
+
+    On PostgreSQL each model's part is ordered and limited in the compound query itself, and is read through the
+    history's indexes (its scope's, then each row's own for the row before it): the work grows with the rows told,
+    not with the history. SQLite allows no ORDER BY or LIMIT in a compound query's parts: there each part picks
+    its rows by id from a subquery that does, which SQLite reads by the primary key too."""
+    in_parts = connection.features.supports_slicing_ordering_in_compound
+    branches = []
+    for index, (tracked, history) in enumerate(scoped):
+        rows = history if in_parts else _history(tracked.model).objects.filter(
+            history_id__in=history.order_by(*NEWEST_FIRST).values("history_id")[:LIMIT])
+        rows = rows.annotate(model=Value(index), before=Subquery(_row_before(tracked.model))).values_list(
+            "history_date", "history_id", "model", "before")
+        branches.append(rows.order_by(*NEWEST_FIRST)[:LIMIT] if in_parts else rows.order_by())
     if not branches:
         return []
-    combined = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    if len(branches) == 1:
+        return list(branches[0]) if in_parts else list(branches[0].order_by(*NEWEST_FIRST)[:LIMIT])
+    combined = branches[0].union(*branches[1:], all=True)
     return list(combined.order_by(*NEWEST_FIRST, "model")[:LIMIT])
 
 
@@ -254,34 +272,27 @@ def entries(*, member_state: MemberState | None = None, initiative: Initiative |
             host: str = "localhost") -> list[Entry]:
     """The newest published changes in scope, newest first, at most LIMIT.
 
-    The queries do not depend on the data: one for the LIMIT newest changes over every model in scope (three
-    columns a row), then one per model in scope for its rows among those, by id, with the row before each. Only
-    the rows told and the rows before them are built: the work grows with the entries (at most LIMIT), not with
-    the history."""
+    The queries do not depend on the data: one for the LIMIT newest changes over every model in scope and the row
+    before each (four columns a row), then one per model in scope for those rows and the rows before them, by
+    id. Only the rows told and the rows before them are built: the work grows with the entries (at most LIMIT),
+    not with the history."""
     scoped = [(tracked, history) for tracked in TRACKED
               if (history := _in_scope(tracked, member_state, initiative)) is not None]
     newest = _newest(scoped)
-    told: dict[int, set] = {}
-    for _when, history_id, index in newest:
-        told.setdefault(index, set()).add(history_id)
+    told: dict[int, dict] = {}  # per model: each history id told -> the history id of the row before it
+    for _when, history_id, index, before in newest:
+        told.setdefault(index, {})[history_id] = before
     candidates, previous = [], {}
     for index, (tracked, _history_rows) in enumerate(scoped):
-        ids = told.get(index) or [NO_ROW]  # one query per model in scope whatever the data
-        told_rows = _history(tracked.model).objects.filter(history_id__in=ids).order_by()
-        # those rows and, in the same query, the row before each (one IN of a UNION, read by primary key)
-        before = _history(tracked.model).objects.filter(id=OuterRef("id")).filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))).order_by(
-            *NEWEST_FIRST).values("history_id")[:1]
-        wanted = _history(tracked.model).objects.filter(history_id__in=told_rows.values("history_id").union(
-            told_rows.annotate(before=Subquery(before)).values("before"), all=True))
-        by_record: dict = {}
-        for row in wanted.select_related(*tracked.related).order_by("history_date", "history_id"):
-            rows = by_record.setdefault(row.id, [])
-            if row.history_id in ids:  # the row before it is the record's row read just before
-                previous[(tracked.model, row.history_id)] = rows[-1] if rows else None
-                candidates.append((tracked, row))
-            rows.append(row)
+        befores = told.get(index, {})
+        # one query per model in scope whatever the data (NO_ROW when none of it is told), by primary key
+        ids = {*befores, *(before for before in befores.values() if before is not None)} or {NO_ROW}
+        rows = {row.history_id: row for row in _history(tracked.model).objects.filter(
+            history_id__in=sorted(ids)).select_related(*tracked.related).order_by()}
+        for history_id, before in befores.items():
+            if history_id in rows:
+                previous[(tracked.model, history_id)] = rows.get(before)
+                candidates.append((tracked, rows[history_id]))
     candidates.sort(key=lambda pair: (pair[1].history_date, pair[1].history_id), reverse=True)
     candidates = candidates[:LIMIT]
     # each row's changed public fields, compared once (None for an addition)
