@@ -21,6 +21,7 @@ that a copy of active cases no longer lists.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,9 +91,33 @@ def procedures(day: date | None = None, queryset: QuerySet | None = None, *, onl
     On a past day, procedures of which nothing was known yet are left out. With `only_state`, only `state` and
     `state_day` are annotated, by the same rule: for counting by state (the other annotations cost the ORM
     milliseconds to build on every call)."""
-    from initiatives.models import Decision, InfringementProcedure
+    from initiatives.models import InfringementProcedure
 
     queryset = InfringementProcedure.objects.published() if queryset is None else queryset
+    engine = _procedure_engine(day)
+    if engine.known is not None:
+        queryset = queryset.filter(engine.known)
+    if only_state:
+        return queryset.annotate(state=engine.state, state_day=engine.state_day)
+    return queryset.annotate(state=engine.state, **engine.annotations, state_day=engine.state_day)
+
+
+@dataclass(frozen=True)
+class _ProcedureEngine:
+    known: Q | None  # on a past day: the procedures of which something was known by then
+    state: Case
+    annotations: dict  # the rest of what `procedures()` annotates, in its order
+    state_day: Value
+
+
+@functools.lru_cache(maxsize=64)
+def _procedure_engine(day: date | None) -> _ProcedureEngine:
+    """The expressions of `procedures(day)`, built once per day and process: they hold no data, and Django copies
+    an expression (and the queryset in an Exists or a Subquery) whenever a queryset is annotated or filtered with
+    it, so one set serves every query. Building them cost a millisecond or more for each call, on pages that ask
+    the state engine three or four times."""
+    from initiatives.models import Decision
+
     own = Decision.objects.filter(procedure=OuterRef("pk"))
     counted = own if day is None else own.filter(decision_counted_q(day))
     listings = _listings(day)
@@ -101,6 +126,7 @@ def procedures(day: date | None = None, queryset: QuerySet | None = None, *, onl
     first = counted.filter(date__isnull=False).order_by("position")
     evidence = counted.filter(date__isnull=False).exclude(stage=Stage.CLOSED).order_by("-date_latest", "-position")
     dated_evidence = Exists(counted.filter(date__isnull=False)) | Exists(listings)
+    known = None
     if day is None:
         closure_started = Q(pk__in=[])  # today every recorded closure counts
     else:
@@ -112,16 +138,13 @@ def procedures(day: date | None = None, queryset: QuerySet | None = None, *, onl
             ~Q(date_precision=Precision.BETWEEN) & Q(date__lte=day))
         closure_started = Exists(own.filter(started, stage=Stage.CLOSED)) | (
             Exists(own.filter(stage=Stage.CLOSED, date__isnull=True)) & ~later)
-        queryset = queryset.filter(Exists(counted) | Exists(listings))
+        known = Exists(counted) | Exists(listings)
     state = Case(
         When(Exists(closure), then=Value(ProcedureState.CLOSED.value)),
         When(closure_started, then=Value(ProcedureState.UNKNOWN.value)),
         When(dated_evidence, then=Value(ProcedureState.OPEN.value)),
         default=Value(ProcedureState.UNKNOWN.value), output_field=CharField())
-    if only_state:
-        return queryset.annotate(state=state, state_day=Value(day or ALWAYS, output_field=DateField()))
-    return queryset.annotate(
-        state=state,
+    annotations = dict(
         is_closed=Case(When(Exists(closure), then=Value(True)), default=Value(False), output_field=BooleanField()),
         closed_earliest=Subquery(closure.values("date")[:1]),
         closed_latest=Subquery(closure.values("date_latest")[:1]),
@@ -137,8 +160,8 @@ def procedures(day: date | None = None, queryset: QuerySet | None = None, *, onl
         evidence_precision=Subquery(evidence.values("date_precision")[:1]),
         evidence_date_latest=Subquery(evidence.values("date_latest")[:1]),
         last_listed=Subquery(listings.order_by("-copy__taken_on").values("copy__taken_on")[:1]),
-        state_day=Value(day or ALWAYS, output_field=DateField()),
     )
+    return _ProcedureEngine(known, state, annotations, Value(day or ALWAYS, output_field=DateField()))
 
 
 def dated_by_state_day_q(prefix: str = "") -> Q:

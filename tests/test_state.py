@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import Count
 
 from initiatives import state
 from initiatives.as_of import counts_on
@@ -223,3 +224,27 @@ def test_counting_by_state_uses_the_same_rule_as_the_full_annotation(day):
     full = dict(state.procedures(day).values_list("pk", "state"))
     only = dict(state.procedures(day, only_state=True).values_list("pk", "state"))
     assert full and only == full
+
+
+@pytest.mark.parametrize("day", [None, date(2021, 1, 1)])
+def test_the_engine_built_once_per_day_gives_the_same_answers_in_every_kind_of_query(act, day):
+    """The engine's expressions are built once per day and process (state._procedure_engine) and serve every
+    query: used as a subquery, counted, filtered and listed in turn, they answer as expressions built afresh."""
+    procedure_with(act, (Stage.LETTER_OF_FORMAL_NOTICE, "2019-10"))
+    procedure_with(act, (Stage.LETTER_OF_FORMAL_NOTICE, "2019-10"), (Stage.CLOSED, "2020-08-24/2021-06-22"))
+    procedure_with(act, (Stage.REASONED_OPINION, "2022-03"))
+
+    def answers():
+        listed = sorted(state.procedures(day).values_list("pk", "state", "latest_stage", "closed_precision"))
+        counted = sorted(state.procedures(day, only_state=True).order_by().values_list("state").annotate(
+            n=Count("id")))
+        opened = state.procedures(day).filter(state=ProcedureState.OPEN).values("pk")
+        in_subquery = sorted(InfringementProcedure.objects.filter(pk__in=opened).values_list("pk", flat=True))
+        return listed, counted, in_subquery
+
+    state._procedure_engine.cache_clear()
+    first = answers()
+    assert answers() == answers() == first  # the same expressions, used again in every shape
+    state._procedure_engine.cache_clear()
+    assert answers() == first  # and as built afresh
+    assert first[2] and first[1]
