@@ -9,13 +9,13 @@ from datetime import date
 import django_tables2 as tables
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from initiatives import state as state_engine
 from initiatives.choices import ProcedureState, Stage
+from initiatives.dates import format_day
 from initiatives.member_state_names import SHORT_NAMES, member_state_name
 from initiatives.search import fold
 from initiatives.templatetags.tracker import in_english, precise_date, status_badge
@@ -202,7 +202,7 @@ class ProcedureTable(tables.Table):
 
     def render_last_verified(self, value):
         """The day staff last checked the procedure against its sources; the public never sees "needs checking"."""
-        return date_format(value) if value else gettext("not yet verified by staff")
+        return format_day(value) if value else gettext("not yet verified by staff")
 
     def order_member_state(self, queryset, is_descending):
         """By the names the reader reads, alphabetically in their language, accents aside ("Allemagne" first in

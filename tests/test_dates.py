@@ -62,3 +62,19 @@ def test_the_api_schema_names_the_precision_values_once_whatever_the_precision_l
     from initiatives.dates import Precision
 
     assert settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PrecisionEnum"] == Precision.values
+
+
+def test_a_day_formatted_once_reads_in_each_language_as_its_own():
+    """format_day remembers a day's form per language: after English, French and German still get theirs."""
+    from django.utils import translation
+
+    from initiatives.dates import format_day
+
+    day = date(2014, 1, 27)
+    forms = {}
+    for _round in range(2):
+        for language in ("en", "fr", "de"):
+            with translation.override(language):
+                forms.setdefault(language, set()).add((format_day(day), format_day(day, "YEAR_MONTH_FORMAT")))
+    assert forms == {"en": {("27 January 2014", "January 2014")}, "fr": {("27 janvier 2014", "janvier 2014")},
+                     "de": {("27. Januar 2014", "Januar 2014")}}

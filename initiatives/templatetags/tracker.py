@@ -25,7 +25,7 @@ from initiatives.choices import (
     Stage,
     is_stage_number,
 )
-from initiatives.dates import PartialDate
+from initiatives.dates import PartialDate, format_day
 
 register = template.Library()
 
@@ -161,7 +161,7 @@ def last_verified_note(last_verified):
     includes/last_verified.html calls and pages that list many records call directly."""
     if last_verified:
         text = gettext("Last verified %(day)s") % {
-            "day": conditional_escape(formats.date_format(last_verified, "DATE_FORMAT"))}
+            "day": conditional_escape(format_day(last_verified))}
     else:
         text = gettext("Not yet verified by staff")
     return format_html('<p class="sources muted last-verified">{}</p>', mark_safe(text))
