@@ -109,3 +109,21 @@ def test_the_benchmark_analyses_a_postgresql_database_after_loading_it(tmp_path)
         cursor.execute("SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'initiatives_decision' "
                        "AND last_analyze IS NOT NULL")
         assert cursor.fetchone()[0] == 1
+
+
+def test_the_benchmark_says_how_much_more_a_page_shows_at_the_larger_size(capsys):
+    """A list not full at 1x (a feed's 10 entries, 50 at 50x) grows with what it shows: the table gives the
+    response's size ratio beside the time ratio, so that a reader can tell that from a cost that grows with the
+    data."""
+    from bench.run import print_table, summarise
+
+    def measured(median, size):
+        return {"results": [{"path": "/feed/", "status": 200, "queries": 6, "bytes": size, "median_ms": median,
+                             "min_ms": median}]}
+
+    summary = summarise([1, 50], {1: measured(10.0, 8000), 50: measured(16.0, 36000)}, {}, "SQLite")
+    row = summary["pages"][0]
+    assert (row["time_ratio"], row["time_ratio_ok"], row["bytes_ratio"]) == (1.6, False, 4.5)
+    print_table([1, 50], summary, {}, "SQLite")
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("/feed/"))
+    assert line.split()[-4:] == ["1.60", "NO", "1.60", "4.5"]
