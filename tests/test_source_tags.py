@@ -64,3 +64,13 @@ def test_a_badge_is_built_once_per_language(language):
         assert status_badge("stage", "closed") is first
     with translation.override("de" if language == "en" else "en"):
         assert status_badge("stage", "closed") != first
+
+
+@pytest.mark.parametrize("text", ["Commission press release IP/21/2743", "x" * 140, "x" * 141, "y" * 400,
+                                  "Cour de justice, arre\u0302t du 8 mai" + " suite" * 30, "e\u0301" * 140])
+def test_a_source_label_is_shortened_as_django_s_truncator_shortens_it(text):
+    from django.utils.text import Truncator
+
+    from initiatives.templatetags.tracker import _shortened
+
+    assert _shortened(text) == Truncator(text).chars(140)
