@@ -182,13 +182,18 @@ def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
     (the state engine decides it: initiatives/state.py): one query, at most 27 x 3 rows whatever the volume.
     `verified`, `oldest`, `newest`: how many staff have verified, and the oldest and newest such day;
     `unnumbered`: how many have no INFR number."""
-    from django.db.models import Count, Max, Min, Q
+    from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
     from initiatives import state
+    from initiatives.models import MemberState
 
-    rows = state.procedures(day, only_state=True).order_by().values_list("member_state__code", "state").annotate(
+    # Grouped by the Member State's id, its code read for each group: joined to the Member States first, PostgreSQL
+    # sorted the procedures by code through a nested loop over all 27 (3.7 ms at 50x on a past day; 2.7 ms so).
+    rows = state.procedures(day, only_state=True).order_by().values("member_state_id", "state").annotate(
         n=Count("id"), verified=Count("last_verified"), oldest=Min("last_verified"), newest=Max("last_verified"),
-        unnumbered=Count("id", filter=Q(infr_number__isnull=True)))
+        unnumbered=Count("id", filter=Q(infr_number__isnull=True)),
+    ).annotate(code=Subquery(MemberState.objects.filter(pk=OuterRef("member_state_id")).values("code"))).values_list(
+        "code", "state", "n", "verified", "oldest", "newest", "unnumbered")
     return _frame(rows, PROCEDURE_COUNT_COLUMNS)
 
 
@@ -198,9 +203,9 @@ def decision_count_frame(day: date | None = None) -> pd.DataFrame:
     from django.db.models import Count
 
     from initiatives import state
-    from initiatives.models import Decision, InfringementProcedure
+    from initiatives.models import decisions_of_published_procedures
 
-    decisions = state.decisions(day, Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    decisions = state.decisions(day, decisions_of_published_procedures())
     rows = decisions.order_by().annotate(year=Year("date")).values(
         "procedure__member_state__code", "stage", "year").annotate(n=Count("id")).values_list(
         "procedure__member_state__code", "stage", "year", "n")
@@ -216,9 +221,9 @@ def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
     from django.db.models.functions import RowNumber
 
     from initiatives import state
-    from initiatives.models import Decision, InfringementProcedure
+    from initiatives.models import decisions_of_published_procedures
 
-    decisions = state.decisions(day, Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    decisions = state.decisions(day, decisions_of_published_procedures())
     known = Case(When(date__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField())
     known = Case(When(date_precision=Precision.BETWEEN, then=Value(0)), default=known, output_field=IntegerField())
     rows = decisions.annotate(rank=Window(
@@ -238,9 +243,9 @@ def latest_decision_frame(day: date | None = None) -> pd.DataFrame:
     from django.db.models import Max
 
     from initiatives import state
-    from initiatives.models import Decision, InfringementProcedure
+    from initiatives.models import decisions_of_published_procedures
 
-    decisions = state.decisions(day, Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+    decisions = state.decisions(day, decisions_of_published_procedures())
     rows = decisions.filter(date__isnull=False).exclude(date_precision=Precision.BETWEEN).order_by().values_list(
         "procedure__member_state__code").annotate(latest_date=Max("date"))
     return _frame(rows, ["member_state", "latest_date"])

@@ -24,7 +24,6 @@ from initiatives.dates import PartialDate
 from initiatives.models import (
     Article,
     Assessment,
-    Decision,
     InfringementProcedure,
     Initiative,
     KeyAction,
@@ -34,6 +33,7 @@ from initiatives.models import (
     Source,
     Strategy,
     TranspositionReport,
+    decisions_of_published_procedures,
 )
 
 PACKAGE_NAME = "eu-csa-strategy-tracker"
@@ -192,7 +192,7 @@ def _procedures():
 
 
 def _decisions():
-    decisions = Decision.objects.filter(procedure__in=InfringementProcedure.objects.published())
+    decisions = decisions_of_published_procedures()
     return [list(row) for row in exports.infringement_dataset(decisions, with_ids=True)]
 
 

@@ -145,3 +145,20 @@ def test_a_member_states_articles_reported_are_the_same_figure_on_every_page(cli
     assert "how many of the articles that oblige Member States (Arts 2-25 and 27) a published report covers" in listing
     french = client.get("/fr/member-states/").content.decode()
     assert "(art. 2 à 25 et 27) sont couverts par un rapport publié" in french
+
+
+def test_the_counted_decisions_are_those_of_the_published_procedures(monkeypatch):
+    """Every procedure is published today, and the decisions are read without a semi-join on the procedures;
+    should `published()` leave one out, its decisions are left out of every count again."""
+    from initiatives.models import Decision, decisions_of_published_procedures
+    from initiatives.models.infringements import ProcedureQuerySet
+
+    awkward_decisions()
+    assert "IN (SELECT" not in str(decisions_of_published_procedures().query)
+    hidden = ProcedureFactory(member_state=member_state("MT"))
+    DecisionFactory(procedure=hidden, stage=Stage.REFERRAL, when="2024-05-02")
+    assert set(decisions_of_published_procedures()) == set(Decision.objects.all())
+    monkeypatch.setattr(ProcedureQuerySet, "published", lambda self: self.exclude(pk=hidden.pk))
+    assert set(decisions_of_published_procedures()) == set(Decision.objects.exclude(procedure=hidden))
+    counts = aggregates.decision_count_frame()
+    assert counts.query("member_state == 'MT' and stage == 'referral' and year == 2024").empty

@@ -1,4 +1,4 @@
-from .infringements import Decision, InfringementProcedure, sequence_errors
+from .infringements import Decision, InfringementProcedure, decisions_of_published_procedures, sequence_errors
 from .sources import Source, split_citations
 from .strategy import Initiative, KeyAction, KeyActionEvent, Strategy
 from .transposition import (
@@ -13,7 +13,7 @@ from .transposition import (
 __all__ = [
     "Article", "Assessment", "Decision", "Initiative", "InfringementProcedure", "KeyAction", "KeyActionEvent",
     "LegalAct", "MemberState", "NationalMeasure", "Source", "Strategy", "TranspositionReport",
-    "sequence_errors", "split_citations",
+    "decisions_of_published_procedures", "sequence_errors", "split_citations",
 ]
 from .roles import Liaison  # noqa: E402
 

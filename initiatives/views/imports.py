@@ -225,11 +225,10 @@ class StaffExportView(StaffRequiredMixin, View):
         fmt = request.GET.get("format", "csv")
         if kind not in KINDS or fmt not in exports.FORMATS:
             raise Http404("No such export")
-        from initiatives.models import Decision, InfringementProcedure, KeyAction, TranspositionReport
+        from initiatives.models import KeyAction, TranspositionReport, decisions_of_published_procedures
 
         if kind == "infringements":
-            dataset = exports.infringement_dataset(
-                Decision.objects.filter(procedure__in=InfringementProcedure.objects.published()))
+            dataset = exports.infringement_dataset(decisions_of_published_procedures())
         elif kind == "events":
             dataset = exports.event_dataset(KeyAction.objects.published())
         elif kind == "findings":
