@@ -24,7 +24,6 @@ from initiatives.dates import PartialDate
 from initiatives.models import (
     Article,
     Assessment,
-    InfringementProcedure,
     Initiative,
     KeyAction,
     LegalAct,

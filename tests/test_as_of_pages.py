@@ -231,7 +231,7 @@ QUERIES = {
     # today's: the stages of the Directive's recast, the findings on articles made by then, their sources
     "/directive/": 9,
     "/infringements/": 5,
-    # today's 13, and the procedures and decisions on the day
+    # today's: the procedures and decisions on the day instead of today's
     "/about/": 15,
 }
 
@@ -265,3 +265,23 @@ def test_the_overview_tiles_add_up_to_the_number_of_key_actions_on_any_day(clien
                                         html)]
     total = int(re.search(r'<li class="tile-total">\s*<span class="figure">(\d+)</span>', html)[1])
     assert sum(tiles) == total == 9
+
+
+def test_what_is_unknown_on_the_about_page_is_counted_as_the_records_stand_now_on_any_day(client):
+    """/about/ says what is unknown of the records as they are now, whatever the day shown: the same counts as
+    the frames of today's figures give (views.public.recorded_now counts them without the state engine)."""
+    from initiatives.views.public import recorded_now
+    from tests.factories import DecisionFactory, ProcedureFactory, member_state
+
+    DecisionFactory(procedure=ProcedureFactory(member_state=member_state("NL"), infr_number=None))  # no number, no date
+    now = recorded_now()
+    figures = aggregates.procedure_figures(aggregates.procedure_count_frame())
+    decisions = aggregates.decision_count_frame()
+    assert (now["procedures"], now["unnumbered"]) == (figures["total"], figures["unnumbered"])
+    assert (now["decisions"], now["undated"]) == (int(decisions["n"].sum()),
+                                                  int(decisions.loc[decisions["year"].isna(), "n"].sum()))
+    said = (f"The Commission's INFR number of {now['unnumbered']} of the {now['procedures']} procedures.",
+            f"The date of {now['undated']} of the {now['decisions']} decisions.")
+    for url in ("/about/", "/about/?as_of=2021-12-31"):
+        page = get(client, url)
+        assert all(line in page for line in said), url

@@ -288,10 +288,11 @@ QUERIES = {
     # 1 count for the paginator, 2 decisions for the chart, 3 Member State <select> options,
     # 4 one page of procedures with their state + Member State, 5 the newest register copy
     ("infringement_list", ()): 5,
-    # 1 procedures, 2 decisions, 3-6 latest history (key actions, events, decisions, initiatives),
-    # 7 key actions, 8 the register copies, 9 the newest of them, 10 count of reports, 11 count of assessments,
-    # 12 count of sources, 13 strategy
-    ("about", ()): 13,
+    # 1 key actions, 2-3 the procedures and decisions recorded now (counted: what is unknown), 4 procedures by
+    # state, 5 decisions by stage and year, 6-9 latest history (key actions, events, decisions, initiatives),
+    # 10 the register copies, 11 the newest of them, 12 count of reports, 13 count of assessments,
+    # 14 count of sources, 15 strategy
+    ("about", ()): 15,
 }
 
 

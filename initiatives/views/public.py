@@ -64,6 +64,7 @@ from initiatives.models import (
     Source,
     Strategy,
     TranspositionReport,
+    decisions_of_published_procedures,
 )
 from initiatives.models.transposition import obliges_member_states, obliging_articles
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
@@ -903,6 +904,17 @@ def letters_summary(letters) -> str:
 # --- About --------------------------------------------------------------------------------------------------------
 
 
+def recorded_now() -> dict:
+    """How many procedures and decisions of the published procedures are recorded now, and how many of them have
+    no INFR number or no date (what /about/ says is unknown): two counts in SQL, whatever the day shown. On a past
+    day the page counted them through the state engine of today as well, for the totals alone."""
+    procedures = InfringementProcedure.objects.published().aggregate(
+        procedures=Count("id"), unnumbered=Count("id", filter=Q(infr_number__isnull=True)))
+    decisions = decisions_of_published_procedures().aggregate(
+        decisions=Count("id"), undated=Count("id", filter=Q(date__isnull=True)))
+    return {**procedures, **decisions}
+
+
 class AboutView(AsOfMixin, TemplateView):
     template_name = "initiatives/public/about.html"
 
@@ -911,13 +923,13 @@ class AboutView(AsOfMixin, TemplateView):
             return [{"value": member.value, "label": member.label, "look": look_, "vocabulary": vocabulary}
                     for member, look_ in looks.items()]
 
-        # What is unknown is said of the records as they are now; the figures follow `?as_of=`.
+        # What is unknown is said of the records as they are now (counted, with no state engine); the figures
+        # follow `?as_of=`.
         day = self.as_of.day
         actions = aggregates.key_action_frame()
-        procedures, decisions = aggregates.procedure_count_frame(), aggregates.decision_count_frame()
-        now = aggregates.procedure_figures(procedures)
-        on_day = aggregates.procedure_figures(aggregates.procedure_count_frame(day)) if day else now
-        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day) if day else decisions)
+        now = recorded_now()
+        on_day = aggregates.procedure_figures(aggregates.procedure_count_frame(day))
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day))
         last_updated = last_recorded_change()
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
@@ -930,13 +942,11 @@ class AboutView(AsOfMixin, TemplateView):
             procedure_types=[{"label": kind.label, "definition": text}
                              for kind, text in PROCEDURE_TYPE_DEFINITIONS.items()],
             letters=aggregates.records(letters),
-            procedure_count=now["total"], procedure_count_on=on_day["total"], open_count=on_day["open"],
+            procedure_count=now["procedures"], procedure_count_on=on_day["total"], open_count=on_day["open"],
             closed_count=on_day["closed"], unknown_count=on_day["unknown"],
             register_copies=list(RegisterCopy.objects.order_by("taken_on")),
             procedure_basis=state.basis(day).describe(),
-            unknown_numbers=now["unnumbered"],
-            undated_decisions=int(decisions.loc[decisions["year"].isna(), "n"].sum()),
-            decision_count=int(decisions["n"].sum()),
+            unknown_numbers=now["unnumbered"], undated_decisions=now["undated"], decision_count=now["decisions"],
             unknown_status=int(actions["status"].eq("unknown").sum()),
             report_count=TranspositionReport.objects.published().count(),
             assessment_count=Assessment.objects.published().count(),
