@@ -42,9 +42,9 @@ def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown():
     DecisionFactory(procedure=closed, stage="closed", when="2022-08-24/2023-06-22")
 
     def sheet(day):
-        procedures = state.procedures(day, InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk]))
-        stages = decision_stages(day, procedures)
-        open_count = procedures.filter(state="open").count()
+        theirs = InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk])
+        stages = decision_stages(day, theirs)
+        open_count = state.procedures(day, theirs).filter(state="open").count()
         return factsheet(open_count, stages, [], reported=0, obliging=25, reference_day=day or date(2024, 2, 20))
 
     today = sheet(None)

