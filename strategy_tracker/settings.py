@@ -131,15 +131,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis (Django's built-in RedisCache) when REDIS_URL is set, shared by every gunicorn worker;
-# otherwise a per-process memory cache. PAGE_CACHE_SECONDS > 0 keeps whole anonymous public pages in it
-# (initiatives/caching.py), invalidated on every change to the app's data; on by default only with Redis,
-# because a per-process cache could not be invalidated across workers.
+# Cache: Redis (Django's RedisCache, reusing its redis-py client: strategy_tracker/cache.py) when REDIS_URL is set,
+# shared by every gunicorn worker; otherwise a per-process memory cache. PAGE_CACHE_SECONDS > 0 keeps whole
+# anonymous public pages in it (initiatives/caching.py), invalidated on every change to the app's data; on by
+# default only with Redis, because a per-process cache could not be invalidated across workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "strategy_tracker.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tracker"),
             "TIMEOUT": 300,

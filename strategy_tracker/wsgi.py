@@ -21,7 +21,8 @@ def _refuse_demo_accounts() -> None:
 
 # The client libraries that Django's cache backends import only when first used: redis-py took 100-115 ms of every
 # new worker's first request that reached the cache (under wrk, the overview's p99).
-CACHE_CLIENT_LIBRARIES = {"django.core.cache.backends.redis.RedisCache": "redis"}
+CACHE_CLIENT_LIBRARIES = {"django.core.cache.backends.redis.RedisCache": "redis",
+                          "strategy_tracker.cache.RedisCache": "redis"}
 
 
 def warm_up() -> None:

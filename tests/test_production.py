@@ -39,10 +39,10 @@ def test_without_redis_url_the_cache_is_per_process_and_pages_are_not_cached():
     assert result.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache", "0"], result.stderr
 
 
-def test_with_redis_url_the_cache_is_djangos_redis_cache():
+def test_with_redis_url_the_cache_is_redis():
     result = settings_in_production('print(settings.CACHES["default"]["BACKEND"], settings.CACHES["default"]'
                                     '["LOCATION"], settings.PAGE_CACHE_SECONDS)', REDIS_URL="redis://127.0.0.1:6379/3")
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/3",
+    assert result.stdout.split() == ["strategy_tracker.cache.RedisCache", "redis://127.0.0.1:6379/3",
                                      "300"], result.stderr
 
 
