@@ -66,6 +66,28 @@ def test_open_procedures_come_first_then_the_newest_decision(client):
     assert "INFR(2099)4000" in html(client, "?page=2")
 
 
+def test_the_procedures_whose_state_is_unknown_come_between_the_open_and_the_closed(client):
+    """The order holds whatever each state's newest decision: open, unknown, closed, each newest first."""
+    closed = ProcedureFactory(member_state=member_state(CODE), infr_number="INFR(2099)4100")
+    DecisionFactory(procedure=closed, stage="closed", when="2025-01-02")  # the newest decision of all
+    unknown = ProcedureFactory(member_state=member_state(CODE), infr_number="INFR(2099)4101")
+    DecisionFactory(procedure=unknown, stage="reasoned_opinion")  # undated, never listed: unknown
+    old_open = ProcedureFactory(member_state=member_state(CODE), infr_number="INFR(2099)4102")
+    DecisionFactory(procedure=old_open, stage="letter_of_formal_notice", when="2012-01")
+    new_open = ProcedureFactory(member_state=member_state(CODE), infr_number="INFR(2099)4103")
+    DecisionFactory(procedure=new_open, stage="letter_of_formal_notice", when="2020-01")
+    text = html(client)
+    assert "4 procedures in all: 2 open, 1 closed, 1 whose state" in text
+    assert order_shown(text, range(4100, 4104)) == [4103, 4102, 4101, 4100]
+    past = html(client, "?as_of=2025-06-30")  # on a past day, of the procedures known by then
+    assert order_shown(past, range(4100, 4104)) == [n for n in [4103, 4102, 4101, 4100] if f"(2099){n}" in past]
+    assert "<h3>INFR(2099)4100 (non-conformity): closed</h3>" in past
+
+
+def order_shown(text, numbers):
+    return sorted((n for n in numbers if f"<h3>INFR(2099){n}" in text), key=lambda n: text.index(f"<h3>INFR(2099){n}"))
+
+
 def test_a_procedure_named_in_the_address_is_shown_alone(client):
     add_procedures(PROCEDURES_PER_PAGE + 2)
     last = InfringementProcedure.objects.filter(member_state__code=CODE).order_by("id").first()

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value, When, Window
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -593,6 +593,12 @@ def member_state_detail(request, code):
 
 
 PROCEDURES_PER_PAGE = 10
+# The open procedures first, then those whose state the evidence cannot decide, then the closed ones: `is_closed`
+# (the state engine's closed), then `state`, whose other two values sort so. Both are columns the query selects,
+# and PostgreSQL and SQLite sort by them as such; a CASE over `state` put the state engine's subqueries into the
+# query twice more, for 3-5 ms of building and planning on every page.
+OPEN_UNKNOWN_CLOSED = ("is_closed", "state")
+assert ProcedureState.OPEN.value < ProcedureState.UNKNOWN.value
 DECISIONS_SHOWN = 12  # per procedure: the latest; a procedure rarely has more than eight
 MEASURES_SHOWN = 10
 
@@ -658,10 +664,8 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         else:
             chosen = ""
             page = Paginator(range(total), PROCEDURES_PER_PAGE).get_page(self.request.GET.get("page"))
-            order = Case(When(state=ProcedureState.OPEN, then=Value(0)),
-                         When(state=ProcedureState.UNKNOWN, then=Value(1)), default=Value(2))
-            procedures = list(shown.order_by(order, F("latest_date_latest").desc(nulls_last=True), "-id")[
-                page.start_index() - 1:page.end_index()]) if total else []
+            procedures = list(shown.order_by(*OPEN_UNKNOWN_CLOSED, F("latest_date_latest").desc(nulls_last=True),
+                                             "-id")[page.start_index() - 1:page.end_index()]) if total else []
         for procedure in procedures:
             procedure.decision_list.reverse()  # in the order they were taken
             procedure.state_label = ProcedureState(procedure.state).label
