@@ -1,12 +1,13 @@
 """Whole-page cache for anonymous visitors of the public pages, invalidated on every change to the data.
 
 PageCacheMiddleware (last in settings.MIDDLEWARE, so every outer middleware still adds its headers to a
-cached page) keeps the rendered response of the public HTML pages listed in CACHED_PAGES, for
+cached page) keeps the rendered response of the public HTML pages and Atom feeds listed in CACHED_PAGES, for
 settings.PAGE_CACHE_SECONDS, when the request carries no session or messages cookie and no query string, and
-the response sets no cookie and used no CSRF token. Each stored page carries the generation token it was
-rendered under; any save, delete or many-to-many change of a model of this app replaces the token (signals
-connected in apps.py), so the next request renders afresh. Writes that bypass signals (QuerySet.update(),
-bulk_create()) must call invalidate().
+the response sets no cookie and used no CSRF token. A page is stored per host name it was asked under (its
+language alternates and a feed's links and entry ids are absolute addresses), language and method. Each stored
+page carries the generation token it was rendered under; any save, delete or many-to-many change of a model of
+this app replaces the token (signals connected in apps.py), so the next request renders afresh. Writes that
+bypass signals (QuerySet.update(), bulk_create()) must call invalidate().
 
 The token is replaced at the change and again when its transaction commits: meanwhile another worker or app
 server may render a page from the data as committed before the change and store it under the new token; the
@@ -34,6 +35,8 @@ CACHED_PAGES = {
     "initiatives:overview", "initiatives:initiative_list", "initiatives:initiative_detail", "initiatives:timeline",
     "initiatives:member_state_list", "initiatives:member_state_detail", "initiatives:directive_matrix",
     "initiatives:infringement_list", "initiatives:about",
+    # feed readers ask for these most often of all, and every one is the same for every reader
+    "initiatives:feed", "initiatives:feed_member_state", "initiatives:feed_initiative",
 }
 APP_LABEL = "initiatives"
 logger = logging.getLogger(__name__)
@@ -87,7 +90,7 @@ def release() -> str:
 
 
 def page_key(request) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    path = hashlib.sha256(f"{request.get_host()}\n{request.get_full_path()}".encode()).hexdigest()[:32]
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return f"page:{release()}:{language}:{request.method}:{path}"
 

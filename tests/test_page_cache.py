@@ -101,3 +101,25 @@ def test_the_login_form_with_its_csrf_token_is_never_stored(client, page_cache):
 def test_the_api_is_not_page_cached(client, page_cache):
     client.get("/healthz")
     assert "X-Page-Cache" not in client.get("/healthz")
+
+
+def test_a_page_is_stored_per_host_name_as_its_absolute_addresses_name_the_host(client, page_cache):
+    """The language alternates of a page name the host it was asked under: a copy stored for one name of the
+    site is not served to a visitor of another."""
+    assert 'href="http://testserver/' in client.get("/").content.decode()
+    other = client.get("/", HTTP_HOST="localhost")
+    assert other["X-Page-Cache"] == "miss"
+    assert 'href="http://localhost/' in other.content.decode()
+    assert "http://testserver/" not in other.content.decode()
+    assert client.get("/", HTTP_HOST="localhost")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/feed/member-states/DE/", "/feed/initiatives/2/"])
+def test_the_feeds_are_stored_and_a_change_is_in_them_at_the_next_request(client, page_cache, path):
+    first = client.get(path)
+    assert first["X-Page-Cache"] == "miss" and first["Content-Type"].startswith("application/atom+xml")
+    second = client.get(path)
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    action = KeyAction.objects.order_by("id").first()
+    action.save()
+    assert client.get(path)["X-Page-Cache"] == "miss"
