@@ -262,10 +262,10 @@ def finding_frame(day: date | None = None) -> pd.DataFrame:
 
 def article_frame(articles=None) -> pd.DataFrame:
     """The articles of `articles` (a queryset; default: those of Directive 2011/93/EU)."""
-    from initiatives.models import Article
+    from initiatives.models.transposition import directive_articles
 
     if articles is None:
-        articles = Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX)
+        articles = directive_articles()
     return _frame(articles.order_by("number").values_list("id", "number", "title", "group"), ARTICLE_COLUMNS)
 
 

@@ -176,10 +176,9 @@ def _member_states():
 
 
 def _articles():
-    from initiatives.aggregates import DIRECTIVE_CELEX
-    from initiatives.models import Article
+    from initiatives.models.transposition import directive_articles
 
-    return Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX)
+    return directive_articles()
 
 
 def _procedures():

@@ -17,7 +17,8 @@ import re
 from django.utils.translation import gettext as _
 
 from initiatives.choices import FindingKind, FindingSource
-from initiatives.models import Article, ArticleFinding, MemberState
+from initiatives.models import ArticleFinding, MemberState
+from initiatives.models.transposition import directive_articles
 
 from .common import read_confidence, read_date, read_member_state, read_sources, upsert
 from .tabular import ImportResult, Row
@@ -27,7 +28,6 @@ REQUIRED = {"member_state_code", "article", "finding", "finding_date", "assessed
 OPTIONAL: set[str] = set()
 COLUMNS = ["member_state_code", "article", "finding", "finding_date", "assessed_by", "summary", "source_url_or_ref",
            "confidence"]
-DIRECTIVE_CELEX = "32011L0093"
 PART = re.compile(r"^(\d{1,2})(?:\((\d{1,2})\))?(?:-(\d{1,2}))?$")
 
 
@@ -48,7 +48,7 @@ def article_numbers(text: str) -> list[int] | None:
 def run(rows: list[Row], *, progress=None) -> ImportResult:
     result = ImportResult()
     member_states = {ms.code: ms for ms in MemberState.objects.all()}
-    articles = {a.number: a for a in Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX)}
+    articles = {a.number: a for a in directive_articles()}
     seen: dict[tuple, int] = {}
     for index, row in enumerate(rows, start=1):
         if progress is not None:

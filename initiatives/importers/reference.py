@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from initiatives.choices import ArticleGroup, Lagging, LeadActor, LegalActKind, Pillar
 from initiatives.dates import DateParseError, PartialDate
 from initiatives.models import Article, Initiative, KeyAction, LegalAct, MemberState, Source, Strategy
+from initiatives.models.transposition import DIRECTIVE_CELEX
 
 from .common import read_number, read_sources, upsert
 from .tabular import ImportResult, Row
@@ -21,7 +22,6 @@ STRATEGY_REFERENCE = "COM(2020) 607"
 STRATEGY_URL = ("https://ec.europa.eu/home-affairs/sites/homeaffairs/files/what-we-do/policies/"
                 "european-agenda-security/20200724_com-2020-607-commission-communication_en.pdf")
 STRATEGY_CITATION = f"COM(2020) 607 final, 24.7.2020 {STRATEGY_URL}"
-DIRECTIVE_CELEX = "32011L0093"
 DIRECTIVE_CITATION = ("Directive 2011/93/EU, OJ L 335, 17.12.2011, p.1 (CELEX 32011L0093) "
                       "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32011L0093")
 RECAST_CITATION = "COM(2024) 60 recast proposal https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=celex%3A52024PC0060"

@@ -306,10 +306,15 @@ def obliges_member_states(article) -> bool:
     return article.number in OBLIGING_ARTICLES
 
 
+def directive_articles() -> models.QuerySet:
+    """The articles of Directive 2011/93/EU, in order."""
+    return Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX).order_by("number")
+
+
 def obliging_articles() -> models.QuerySet:
     """The Directive's articles that oblige Member States, in order: the articles a liaison reports on, and the
     only ones a Member State's figures count (its page, the table of /member-states/, the EU averages)."""
-    return Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX, number__in=OBLIGING_ARTICLES).order_by("number")
+    return directive_articles().filter(number__in=OBLIGING_ARTICLES)
 
 
 class ArticleFindingQuerySet(LastChangedQuerySetMixin, models.QuerySet):

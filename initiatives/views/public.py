@@ -49,7 +49,6 @@ from initiatives.dates import PartialDate
 from initiatives.filters import KEY_ACTION, ArticleFilter, KeyActionFilter, MeasureForm, ProcedureFilter
 from initiatives.member_state_names import member_state_name
 from initiatives.models import (
-    Article,
     ArticleFinding,
     Assessment,
     Decision,
@@ -66,7 +65,7 @@ from initiatives.models import (
     TranspositionReport,
     decisions_of_published_procedures,
 )
-from initiatives.models.transposition import obliges_member_states, obliging_articles
+from initiatives.models.transposition import directive_articles, obliges_member_states, obliging_articles
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
@@ -617,7 +616,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
     def get_context_data(self, code, **kwargs):
         day = self.as_of.day
         member_state = get_object_or_404(MemberState.objects.select_related("bound_source"), code=code)
-        articles = list(Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number"))
+        articles = list(directive_articles())
         reports = {r.article_id: r for r in state.dated(TranspositionReport.objects.published(), day).filter(
             member_state=member_state).prefetch_related(Prefetch("measures", to_attr="measure_list"), sources_list())}
         assessments = {a.article_id: a for a in state.dated(Assessment.objects.published(), day).filter(
@@ -778,7 +777,7 @@ class DirectiveMatrixView(AsOfMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         day = self.as_of.day
-        articles = Article.objects.filter(legal_act__celex=aggregates.DIRECTIVE_CELEX).order_by("number")
+        articles = directive_articles()
         filterset = ArticleFilter(self.request.GET or None, queryset=articles)
         form = MeasureForm(self.request.GET or None, choices=MATRIX_MEASURES)
         measure = form.chosen

@@ -24,7 +24,6 @@ from initiatives.forms import (
     ReviewForm,
 )
 from initiatives.models import (
-    Article,
     Assessment,
     Decision,
     InfringementProcedure,
@@ -39,7 +38,7 @@ from initiatives.models import (
     revisions,
 )
 from initiatives.models.review import HISTORY_HIDDEN_FROM_STAFF
-from initiatives.models.transposition import DIRECTIVE_CELEX
+from initiatives.models.transposition import directive_articles
 
 from .mixins import ConflictMixin, StaffRequiredMixin
 
@@ -259,10 +258,6 @@ class AssessmentMemberStatesView(StaffRequiredMixin, TemplateView):
             reported=Count("reports", distinct=True),
             awaiting=Count("liaison_reports", filter=Q(liaison_reports__state=ReviewState.SUBMITTED), distinct=True))
         return super().get_context_data(member_states=member_states, **kwargs)
-
-
-def directive_articles():
-    return Article.objects.filter(legal_act__celex=DIRECTIVE_CELEX).order_by("number")
 
 
 class AssessmentArticlesView(StaffRequiredMixin, TemplateView):
