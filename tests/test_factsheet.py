@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from initiatives.views.factsheet import StageFigures, decision_stages, factsheet
+from initiatives.views.factsheet import StageFigures, average_time_since, decision_stages, factsheet
 from tests.factories import member_state
 
 
@@ -89,3 +89,22 @@ def test_the_page_shows_a_future_dated_decision_without_a_time_ago(client):
     html = client.get("/member-states/CY/").content.decode()
     assert "23 March 2099" in html
     assert "23 March 2099, " not in html
+
+
+def test_the_eu_average_time_since_the_latest_decision_reads_as_the_member_states_own():
+    """The page read "26 January 2023, 3 years 10 months ago (EU average: 1638 days)": two units side by side."""
+    today = date(2026, 11, 30)
+    assert average_time_since(1638, today) == "4 years 5 months"  # since 6 June 2022
+    assert average_time_since(20, today) == "less than a month"
+    assert average_time_since(None, today) == ""
+
+
+@pytest.mark.django_db
+def test_the_page_gives_the_eu_average_time_since_in_years_and_months(client):
+    import re
+
+    facts = client.get("/member-states/EL/").content.decode().split('id="factsheet-heading"')[1].split("</section>")[0]
+    decision = facts.split("Latest dated decision of the Commission")[1].split("</dd>")[0]
+    assert re.search(r"ago <span class=\"muted eu-average\">\(EU average: (\d+ years?( \d+ months?)?|\d+ months?)\)",
+                     decision), decision
+    assert " days)" not in decision

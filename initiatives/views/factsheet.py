@@ -10,7 +10,7 @@ the number of procedures and decisions (`decision_stages`: one query; the page r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -70,3 +70,11 @@ def factsheet(open_procedures: int, stages: list[StageFigures], findings, *, rep
                      # a decision recorded with a day after the one shown is no time "ago": its day alone is shown
                      since_last_decision=duration(last, reference_day) if last and last <= reference_day else "",
                      findings=len(findings), reported=reported, obliging=obliging)
+
+
+def average_time_since(days: int | None, reference_day: date) -> str:
+    """The EU average time since the latest decision (`aggregates.eu_averages`' days), written as a Member State's
+    own time since is ("3 years 10 months"), so that the two read side by side; "" when no average is known."""
+    if days is None:
+        return ""
+    return duration(reference_day - timedelta(days=days), reference_day)

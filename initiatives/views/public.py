@@ -69,7 +69,7 @@ from initiatives.models.transposition import directive_articles, obliges_member_
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
 from initiatives.templatetags.tracker import VOCABULARIES
 from initiatives.views.as_of import AsOfMixin
-from initiatives.views.factsheet import decision_stages, factsheet
+from initiatives.views.factsheet import average_time_since, decision_stages, factsheet
 from initiatives.views.findings import findings_on
 from initiatives.views.legislation import attach_outcomes, commitments_and_outcomes, successor_states
 from initiatives.views.mixins import BoundedPaginator
@@ -638,6 +638,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
             reported=context["reported"], obliging=context["obliging"], reference_day=now)
         # the EU average beside each figure (the same on every Member State's page)
         context["eu"] = caching.computed("eu-averages", lambda: eu_averages(day, now), day=day, reference_day=now)
+        context["eu_since_decision"] = average_time_since(context["eu"].get("days_since_decision"), now)
         return context
 
     def procedures(self, day, member_state, now) -> dict:
