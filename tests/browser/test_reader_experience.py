@@ -158,3 +158,17 @@ def test_the_map_is_not_cut_at_its_right_edge(page):
     chart = page.locator("#chart-map").bounding_box()
     assert finland["x"] + finland["width"] < chart["x"] + chart["width"] - 5
     assert frame is not None
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_on_a_phone_a_procedures_decisions_keep_a_narrow_number_column_and_a_readable_note(page, width):
+    """On a phone the decisions' "#" column took 7rem (every cell of a sideways-scrolling table had that minimum)
+    and stayed fixed on the left while the table scrolled, and the notes wrapped at some 15 characters a line."""
+    open_page(page, "/member-states/EL/", width)
+    table = page.locator("article.procedure .data-table").first
+    number = table.locator("thead th").first.bounding_box()
+    note = table.locator("thead th").nth(3).bounding_box()
+    rem = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert number["width"] <= 3.5 * rem, f"the number column is {number['width']} px wide"
+    assert note["width"] >= 13.5 * rem, f"the note column is {note['width']} px wide"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # the table scrolls, not the page
