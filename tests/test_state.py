@@ -206,6 +206,35 @@ def test_a_late_delivery_shows_as_delivered_late_from_its_date_and_not_before():
     assert seen(None) == (KeyActionStatus.DELIVERED_LATE, date(2021, 9, 1))
 
 
+def test_the_key_action_engine_built_once_per_day_answers_as_built_afresh_and_reads_the_data_of_the_moment():
+    """The key actions' expressions for a past day are built once per day and process
+    (state._key_action_engine), as the procedures' are: listed, filtered and used as a subquery, they answer as
+    expressions built afresh, and they hold no data: an event recorded after they were built counts at once."""
+    action = KeyAction.objects.published().first()
+    action.events.all().delete()
+    action.status, action.date, action.date_precision = KeyActionStatus.DELIVERED, date(2023, 5, 1), "month"
+    action.save()
+    day = date(2021, 12, 31)
+
+    def answers():
+        listed = sorted(state.key_actions(day).values_list("pk", "status_on", "delivery_on", "progress_on"))
+        delivered = state.key_actions(day).filter(status_on=KeyActionStatus.DELIVERED).values("pk")
+        in_subquery = sorted(KeyAction.objects.filter(pk__in=delivered).values_list("pk", flat=True))
+        return listed, in_subquery
+
+    state._key_action_engine.cache_clear()
+    first = answers()
+    assert answers() == answers() == first
+    state._key_action_engine.cache_clear()
+    assert answers() == first
+    assert dict((pk, status) for pk, status, *_rest in first[0])[action.pk] == KeyActionStatus.DELIVERED
+
+    # built already; then an event of 2022 is recorded: on the last day of 2021 the delivery lies ahead
+    action.events.create(date=date(2022, 3, 1), date_precision="month", description="a step", kind="other")
+    seen = state.key_actions(day, KeyAction.objects.filter(pk=action.pk)).get()
+    assert (seen.status_on, seen.delivery_on) == (KeyActionStatus.NOT_STARTED, None)
+
+
 def test_a_key_action_with_no_dated_event_keeps_its_recorded_status():
     action = KeyAction.objects.published().first()
     action.events.all().delete()
