@@ -37,6 +37,7 @@ from initiatives.models import (
     TranspositionReport,
 )
 from initiatives.models.legislation import slug_of
+from initiatives.templatetags.tracker import choice_label, choice_labels
 from initiatives.text import strip_control_characters
 
 LIMIT = 50
@@ -133,17 +134,9 @@ class Entry:
     guid: str
 
 
-@functools.cache
-def _choices(field: models.Field) -> dict:
-    """A field's choices, value to label, read once: Django's get_FOO_display() hashes every (lazy) label, which
-    translates each of them, on every call. The labels stay lazy: they read in the language of the request."""
-    return dict(field.flatchoices)
-
-
 def _label(record, name: str) -> str:
     """What get_<name>_display() gives, from the choices read once."""
-    value = getattr(record, name)
-    return str(_choices(type(record)._meta.get_field(name)).get(value, value))
+    return str(choice_label(record, name))
 
 
 def _readable(field: models.Field, record) -> str:
@@ -151,7 +144,7 @@ def _readable(field: models.Field, record) -> str:
     if value in (None, ""):
         return _("unknown")
     if field.choices:
-        return str(_choices(field).get(value, value))
+        return str(choice_labels(type(record), field.name).get(value, value))
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         try:
             return PartialDate.of(record, field.name).display()

@@ -18,7 +18,7 @@ from initiatives.choices import ProcedureState, Stage
 from initiatives.dates import format_day
 from initiatives.member_state_names import SHORT_NAMES, member_state_name
 from initiatives.search import fold
-from initiatives.templatetags.tracker import in_english, precise_date, status_badge
+from initiatives.templatetags.tracker import choice_label, in_english, precise_date, status_badge
 
 TEMPLATE = "django_tables2/tracker.html"
 
@@ -178,7 +178,7 @@ class ProcedureTable(tables.Table):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), member_state_name(value))
 
     def render_type(self, record):
-        return record.get_type_display()
+        return choice_label(record, "type")
 
     def render_latest_stage(self, record):
         return status_badge("stage", record.latest_stage)

@@ -108,15 +108,20 @@ def _status_badge(vocabulary, value):
 
 @register.filter
 def choice_label(record, name):
-    """`record.get_<name>_display()`: the label of the field's value, or the value when it is not a choice. Django's
-    own rebuilds a dict of all the field's choices, translating every label, at each call; here the choices are
-    read once per process (their labels stay lazy: translated when shown)."""
-    key = (type(record), name)
+    """`record.get_<name>_display()`: the label of the field's value, or the value when it is not a choice."""
+    value = getattr(record, name)
+    return force_str(choice_labels(type(record), name).get(value, value), strings_only=True)
+
+
+def choice_labels(model, name) -> dict:
+    """A field's choices, value to label, read once per process: Django's get_<name>_display() rebuilds a dict
+    of all the field's choices, translating every label, at each call. The labels stay lazy: they read in the
+    language of the request. The one reading of choices for pages, tables and feeds."""
+    key = (model, name)
     labels = _CHOICE_LABELS.get(key)
     if labels is None:
-        labels = _CHOICE_LABELS[key] = dict(record._meta.get_field(name).flatchoices)
-    value = getattr(record, name)
-    return force_str(labels.get(value, value), strings_only=True)
+        labels = _CHOICE_LABELS[key] = dict(model._meta.get_field(name).flatchoices)
+    return labels
 
 
 _CHOICE_LABELS = {}

@@ -67,7 +67,7 @@ from initiatives.models import (
 )
 from initiatives.models.transposition import directive_articles, obliges_member_states, obliging_articles
 from initiatives.tables import KeyActionTable, MemberStateTable, ProcedureTable, duration, slippage_text
-from initiatives.templatetags.tracker import VOCABULARIES
+from initiatives.templatetags.tracker import VOCABULARIES, choice_label
 from initiatives.views.as_of import AsOfMixin
 from initiatives.views.factsheet import average_time_since, decision_stages, factsheet
 from initiatives.views.findings import findings_on
@@ -763,7 +763,7 @@ def directive_with_deadline(reference_day) -> dict:
 
 def procedure_name(procedure, *, separator=" ") -> str:
     number = procedure.infr_number or gettext("INFR number unknown")
-    return f"{number}{separator}({procedure.get_type_display()})"
+    return f"{number}{separator}({choice_label(procedure, 'type')})"
 
 
 # --- The Directive: Member State x article ----------------------------------------------------------------------
