@@ -127,3 +127,12 @@ def test_the_benchmark_says_how_much_more_a_page_shows_at_the_larger_size(capsys
     print_table([1, 50], summary, {}, "SQLite")
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("/feed/"))
     assert line.split()[-4:] == ["1.60", "NO", "1.60", "4.5"]
+
+
+def test_each_round_of_the_benchmark_asks_the_sizes_in_the_other_order_than_the_round_before():
+    """Neither size always follows the other: the ratio of their medians is then not that of an order."""
+    from bench.run import in_turn
+
+    rounds = [in_turn([1, 50], number) for number in range(4)]
+    assert rounds == [[1, 50], [50, 1], [1, 50], [50, 1]]
+    assert in_turn([1, 10, 50], 1) == [50, 10, 1]
