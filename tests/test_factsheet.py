@@ -26,9 +26,11 @@ def test_a_member_state_with_no_procedure_has_nothing_open_and_no_decision():
 
 
 @pytest.mark.django_db
-def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown():
+@pytest.mark.parametrize("engine_given", [False, True])
+def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(engine_given):
     """decision_stages(): the stages reached by the open procedures' decisions, and the latest decision on a
-    known day (a closure known only between two days is none), as they stood on the day."""
+    known day (a closure known only between two days is none), as they stood on the day; the same when the
+    caller gives the state engine's queryset it built already (a Member State's page)."""
     from initiatives import state
     from initiatives.models import InfringementProcedure
     from tests.factories import DecisionFactory, ProcedureFactory
@@ -43,7 +45,8 @@ def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown():
 
     def sheet(day):
         theirs = InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk])
-        stages = decision_stages(day, theirs)
+        by_state = state.procedures(day, theirs, only_state=True) if engine_given else None
+        stages = decision_stages(day, theirs, by_state)
         open_count = state.procedures(day, theirs).filter(state="open").count()
         return factsheet(open_count, stages, [], reported=0, obliging=25, reference_day=day or date(2024, 2, 20))
 

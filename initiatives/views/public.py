@@ -679,7 +679,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
                 "procedure_chosen": bool(chosen), "procedure_pages": self.page_links(page),
                 "register_url": reverse("initiatives:infringement_list") + "?" + urlencode(
                     {"member_state": member_state.code, **({"as_of": day.isoformat()} if day else {})}),
-                "stages": decision_stages(day, theirs),
+                "stages": decision_stages(day, theirs, by_state),
                 "chart": procedure_chart(procedures)}
 
     def page_links(self, page) -> dict:
