@@ -96,8 +96,9 @@ def bundle_for(figure: dict) -> str:
 
 
 def figure_data(fig: dict) -> dict:
-    """The figure as plain JSON data for `json_script`, through plotly's own JSON encoder (as plotly's
-    `Figure.to_json` writes it: numbers, dates and the arrays of numpy and pandas as plotly.js reads them)."""
+    """The figure as plain JSON data for `json_script`, through plotly's own JSON encoder: dates as ISO strings,
+    numpy and pandas values as plain numbers and lists. The builders give lists, not numpy arrays, so this is
+    the JSON plotly's `Figure.to_json` wrote for them (it writes a numpy array as a typed array instead)."""
     return json.loads(json.dumps(fig, cls=PlotlyJSONEncoder))
 
 

@@ -42,8 +42,8 @@ def test_validation_catches_a_misspelt_property():
 def test_a_figure_reaches_the_page_as_plotly_writes_it():
     """figure_data() writes the builders' plain data as plotly's own Figure.to_json() wrote the same figure
     before the builders stopped making Figures: dates, missing values, numpy and pandas scalars, the empty
-    template. (Every figure of the pages, on the shipped data and on the 50x synthetic data, in three languages,
-    was compared so when this changed: all equal.)"""
+    template. (When this changed, every figure of the pages was compared the same way, on the shipped data and on
+    the 50x synthetic data, in three languages: all equal.)"""
     import numpy as np
 
     traces = [{"type": "bar", "x": [2019, np.int64(2020)], "y": [3, None], "name": "a", "marker": {"color": "#123"}},
