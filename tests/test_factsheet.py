@@ -26,11 +26,11 @@ def test_a_member_state_with_no_procedure_has_nothing_open_and_no_decision():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("engine_given", [False, True])
-def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(engine_given):
+@pytest.mark.parametrize("open_given", [False, True])
+def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(open_given):
     """decision_stages(): the stages reached by the open procedures' decisions, and the latest decision on a
     known day (a closure known only between two days is none), as they stood on the day; the same when the
-    caller gives the state engine's queryset it built already (a Member State's page)."""
+    caller gives the ids of the procedures the state engine found open (a Member State's page)."""
     from initiatives import state
     from initiatives.models import InfringementProcedure
     from tests.factories import DecisionFactory, ProcedureFactory
@@ -45,8 +45,8 @@ def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(engine_given
 
     def sheet(day):
         theirs = InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk])
-        by_state = state.procedures(day, theirs, only_state=True) if engine_given else None
-        stages = decision_stages(day, theirs, by_state)
+        open_ids = list(state.procedures(day, theirs).filter(state="open").values_list("pk", flat=True))
+        stages = decision_stages(day, theirs, open_ids if open_given else None)
         open_count = state.procedures(day, theirs).filter(state="open").count()
         return factsheet(open_count, stages, [], reported=0, obliging=25, reference_day=day or date(2024, 2, 20))
 
@@ -56,6 +56,13 @@ def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(engine_given
     # on 31 December 2020 the reasoned opinion of March 2021 had not been sent, and the referral was open
     past = sheet(date(2020, 12, 31))
     assert (past.open_procedures, past.furthest_stage, past.last_decision) == (2, "referral", date(2019, 1, 24))
+    # before the first letter nothing is open (no id to give), and no stage is reached
+    early = sheet(date(2013, 12, 31))
+    assert (early.open_procedures, early.furthest_stage, early.last_decision) == (0, None, None)
+    # decisions counted, none of an open procedure: every stage is counted, none in an open one
+    theirs = InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk])
+    none_open = decision_stages(None, theirs, [])
+    assert sum(row.decisions for row in none_open) == 5 and {row.in_open for row in none_open} == {0}
 
 
 @pytest.mark.django_db
