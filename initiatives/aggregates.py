@@ -17,6 +17,7 @@ from datetime import date
 import pandas as pd
 from django.db.models.functions import ExtractYear
 
+from initiatives import compiled
 from initiatives.choices import (
     STAGE_RANK,
     AssessmentStatus,
@@ -78,14 +79,20 @@ def _frame(rows, columns) -> pd.DataFrame:
 def key_action_frame(queryset=None, day: date | None = None) -> pd.DataFrame:
     """One row per published key action (and context commitment) of `queryset` (default: all), with its status
     and delivery date as they were on `day` (the state engine computes them: initiatives/state.py)."""
+    rows = compiled.rows(_key_action_rows, day) if queryset is None else _key_action_rows(day, queryset)
+    return _frame(rows, KEY_ACTION_COLUMNS)
+
+
+def _key_action_rows(day, queryset=None):
+    """`key_action_frame`'s query (`queryset`, default: the published key actions)."""
     from initiatives import state
     from initiatives.models import KeyAction
 
     queryset = KeyAction.objects.published() if queryset is None else queryset
-    rows = state.key_actions(day, queryset).order_by("initiative__number", "is_context_commitment", "code").values_list(
+    return state.key_actions(day, queryset).order_by(
+        "initiative__number", "is_context_commitment", "code").values_list(
         "id", "initiative__number", "initiative__title", "code", "short_title", "status_on", "is_context_commitment",
         "deadline", "deadline_precision", "delivery_on", "delivery_precision_on", "last_verified")
-    return _frame(rows, KEY_ACTION_COLUMNS)
 
 
 def event_frame(key_actions=None, day: date | None = None) -> pd.DataFrame:
@@ -107,6 +114,12 @@ def event_group_frame(key_actions=None, day: date | None = None) -> pd.DataFrame
     given), counted in SQL per key action and year (`EVENT_GROUP_COLUMNS`): one query, one row per key action
     and year whatever the number of events. Window functions over each group give its count, its first event
     (the row kept) and its last event's date and precision; `event_groups` does the same to an event frame."""
+    rows = compiled.rows(_event_group_rows, day) if key_actions is None else _event_group_rows(day, key_actions)
+    return _frame(rows, EVENT_GROUP_COLUMNS)
+
+
+def _event_group_rows(day, key_actions=None):
+    """`event_group_frame`'s query."""
     from django.db.models import Count, F, Max, RowRange, Window
     from django.db.models.functions import LastValue, RowNumber
 
@@ -122,21 +135,24 @@ def event_group_frame(key_actions=None, day: date | None = None) -> pd.DataFrame
         return Window(function, partition_by=[F("key_action_id"), Year("date")],
                       order_by=[F("date").asc(), F("id").asc()], frame=RowRange(start=None, end=None))
 
-    rows = events.order_by().annotate(
+    return events.order_by().annotate(
         year=Year("date"), n=over_group(Count("id")), position=over_group(RowNumber()),
         last_date=over_group(Max("date")), last_precision=over_group(LastValue("date_precision")),
     ).filter(position=1).order_by("date", "key_action_id").values_list(*EVENT_GROUP_COLUMNS)
-    return _frame(rows, EVENT_GROUP_COLUMNS)
 
 
 def member_state_frame() -> pd.DataFrame:
     """The Member States in protocol order, the order of the Interinstitutional Style Guide (7.1.2) in every
     language, with their short names in the reader's language (the pages read this frame; the exports don't)."""
+    rows = [(code, member_state_name(name), *rest) for code, name, *rest in compiled.rows(_member_state_rows)]
+    return _frame(rows, MEMBER_STATE_COLUMNS)
+
+
+def _member_state_rows():
     from initiatives.models import MemberState
 
-    rows = [(code, member_state_name(name), *rest) for code, name, *rest in MemberState.objects.order_by(
-        "protocol_order").values_list("code", "name", "iso_alpha3", "bound_by_directive")]
-    return _frame(rows, MEMBER_STATE_COLUMNS)
+    return MemberState.objects.order_by("protocol_order").values_list("code", "name", "iso_alpha3",
+                                                                      "bound_by_directive")
 
 
 def procedure_frame(day: date | None = None, member_state_code: str | None = None) -> pd.DataFrame:
@@ -182,6 +198,10 @@ def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
     (the state engine decides it: initiatives/state.py): one query, at most 27 x 3 rows whatever the volume.
     `verified`, `oldest`, `newest`: how many staff have verified, and the oldest and newest such day;
     `unnumbered`: how many have no INFR number."""
+    return _frame(compiled.rows(_procedure_count_rows, day), PROCEDURE_COUNT_COLUMNS)
+
+
+def _procedure_count_rows(day):
     from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
     from initiatives import state
@@ -189,27 +209,29 @@ def procedure_count_frame(day: date | None = None) -> pd.DataFrame:
 
     # Grouped by the Member State's id, its code read for each group: joined to the Member States first, PostgreSQL
     # sorted the procedures by code through a nested loop over all 27 (3.7 ms at 50x on a past day; 2.7 ms so).
-    rows = state.procedures(day, only_state=True).order_by().values("member_state_id", "state").annotate(
+    return state.procedures(day, only_state=True).order_by().values("member_state_id", "state").annotate(
         n=Count("id"), verified=Count("last_verified"), oldest=Min("last_verified"), newest=Max("last_verified"),
         unnumbered=Count("id", filter=Q(infr_number__isnull=True)),
     ).annotate(code=Subquery(MemberState.objects.filter(pk=OuterRef("member_state_id")).values("code"))).values_list(
         "code", "state", "n", "verified", "oldest", "newest", "unnumbered")
-    return _frame(rows, PROCEDURE_COUNT_COLUMNS)
 
 
 def decision_count_frame(day: date | None = None) -> pd.DataFrame:
     """The decisions of the published procedures that count on `day`, counted in SQL by Member State, stage and
     year (None: undated): one query, bounded by 27 Member States x stages x years whatever the volume."""
+    return _frame(compiled.rows(_decision_count_rows, day), DECISION_COUNT_COLUMNS)
+
+
+def _decision_count_rows(day):
     from django.db.models import Count
 
     from initiatives import state
     from initiatives.models import decisions_of_published_procedures
 
     decisions = state.decisions(day, decisions_of_published_procedures())
-    rows = decisions.order_by().annotate(year=Year("date")).values(
+    return decisions.order_by().annotate(year=Year("date")).values(
         "procedure__member_state__code", "stage", "year").annotate(n=Count("id")).values_list(
         "procedure__member_state__code", "stage", "year", "n")
-    return _frame(rows, DECISION_COUNT_COLUMNS)
 
 
 def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
@@ -217,6 +239,10 @@ def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
     `member_state_summary` reads: the latest with a known day, month or year (by date, then position, then
     procedure), or else any one of them. One query, at most 27 x stages rows whatever the volume: what the
     summary needs of `decision_frame` (the furthest stage reached, the latest dated decision), grouped in SQL."""
+    return _frame(compiled.rows(_decision_stage_rows, day), DECISION_COLUMNS)
+
+
+def _decision_stage_rows(day):
     from django.db.models import Case, F, IntegerField, Value, When, Window
     from django.db.models.functions import RowNumber
 
@@ -226,13 +252,12 @@ def decision_stage_frame(day: date | None = None) -> pd.DataFrame:
     decisions = state.decisions(day, decisions_of_published_procedures())
     known = Case(When(date__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField())
     known = Case(When(date_precision=Precision.BETWEEN, then=Value(0)), default=known, output_field=IntegerField())
-    rows = decisions.annotate(rank=Window(
+    return decisions.annotate(rank=Window(
         RowNumber(), partition_by=[F("procedure__member_state_id"), F("stage")],
         order_by=[known.desc(), F("date").desc(nulls_last=True), F("position").desc(), F("procedure_id").desc()],
     )).filter(rank=1).order_by("procedure__member_state__protocol_order", "stage").values_list(
         "procedure_id", "procedure__member_state__code", "procedure__type", "procedure__infr_number", "position",
         "stage", "date", "date_precision", "date_latest")
-    return _frame(rows, DECISION_COLUMNS)
 
 
 def latest_decision_frame(day: date | None = None) -> pd.DataFrame:
@@ -240,15 +265,18 @@ def latest_decision_frame(day: date | None = None) -> pd.DataFrame:
     is known to a day, month or year: a decision with no date, or a closure known only to lie between two days, is
     none, as in `member_state_summary`. One query grouped in SQL, at most 27 rows whatever the volume: what
     `member_state_figures` reads of the decisions. Columns `member_state`, `latest_date`."""
+    return _frame(compiled.rows(_latest_decision_rows, day), ["member_state", "latest_date"])
+
+
+def _latest_decision_rows(day):
     from django.db.models import Max
 
     from initiatives import state
     from initiatives.models import decisions_of_published_procedures
 
     decisions = state.decisions(day, decisions_of_published_procedures())
-    rows = decisions.filter(date__isnull=False).exclude(date_precision=Precision.BETWEEN).order_by().values_list(
+    return decisions.filter(date__isnull=False).exclude(date_precision=Precision.BETWEEN).order_by().values_list(
         "procedure__member_state__code").annotate(latest_date=Max("date"))
-    return _frame(rows, ["member_state", "latest_date"])
 
 
 def finding_frame(day: date | None = None) -> pd.DataFrame:
@@ -293,21 +321,28 @@ def assessment_frame(member_state_code: str | None = None, day: date | None = No
                                                      "date_precision"), DATED_STATUS_COLUMNS)
 
 
-def status_count_frame(model, day: date | None = None, *, by_status: bool = True, articles=None) -> pd.DataFrame:
+def status_count_frame(model, day: date | None = None, *, by_status: bool = True, obliging: bool = False
+                       ) -> pd.DataFrame:
     """The published rows of `model` (TranspositionReport, Assessment, ArticleFinding) dated by `day`, counted in
     SQL by Member State (and status): what `member_state_summary` reads of `report_frame`, `assessment_frame` and
     `finding_frame`, in at most 27 x statuses rows whatever the volume. Columns `member_state`, `status` (if
-    `by_status`), `n`. `articles` (a queryset): count only the rows on these articles (reports, assessments)."""
+    `by_status`), `n`. `obliging`: count only the rows on the articles that oblige Member States (reports,
+    assessments)."""
+    return _frame(compiled.rows(_status_count_rows, model, day, by_status, obliging),
+                  ["member_state", "status", "n"] if by_status else ["member_state", "n"])
+
+
+def _status_count_rows(model, day, by_status, obliging):
     from django.db.models import Count
 
     from initiatives import state
+    from initiatives.models.transposition import obliging_articles
 
     columns = ["member_state__code", "status"] if by_status else ["member_state__code"]
     rows = state.dated(model.objects.published(), day)
-    if articles is not None:
-        rows = rows.filter(article__in=articles.order_by().values("pk"))
-    rows = rows.order_by().values_list(*columns).annotate(n=Count("id"))
-    return _frame(rows, ["member_state", "status", "n"] if by_status else ["member_state", "n"])
+    if obliging:
+        rows = rows.filter(article__in=obliging_articles().order_by().values("pk"))
+    return rows.order_by().values_list(*columns).annotate(n=Count("id"))
 
 
 # --- pure transforms ----------------------------------------------------------------------------------------

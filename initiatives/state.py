@@ -333,9 +333,15 @@ class Basis:
 
 def basis(day: date | None = None) -> Basis:
     """One query: the newest copy taken by `day`, and whether decisions dated after it count on `day`."""
+    from initiatives import compiled
+
+    newest = compiled.rows(_basis_rows, day)
+    return Basis(*newest[0]) if newest else Basis(None, False)
+
+
+def _basis_rows(day: date | None):
     from initiatives.models import Decision, RegisterCopy
 
     copies = RegisterCopy.objects.all() if day is None else RegisterCopy.objects.filter(taken_on__lte=day)
     since = decisions(day, Decision.objects.filter(date__gt=OuterRef("taken_on")))
-    newest = copies.order_by("-taken_on").annotate(since=Exists(since)).values_list("taken_on", "since").first()
-    return Basis(newest[0], newest[1]) if newest else Basis(None, False)
+    return copies.order_by("-taken_on").annotate(since=Exists(since)).values_list("taken_on", "since")[:1]

@@ -130,3 +130,18 @@ def _fresh_page_frames():
     from django.core.cache import caches
 
     caches["fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_compiled_queries(request):
+    """A test that patches what a kept query's builder reads (a `published()`, say) starts and ends with no query
+    kept (initiatives/compiled.py): the SQL compiled under its patch serves no other test, and no other test's SQL
+    serves it."""
+    if "monkeypatch" not in request.fixturenames:
+        yield
+        return
+    from initiatives import compiled
+
+    compiled.forget()
+    yield
+    compiled.forget()

@@ -8,3 +8,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Query-count tests must see every query: no page or data cache unless a test turns it on.
 PAGE_CACHE_SECONDS = 0
 DATA_CACHE_SECONDS = 0
+# initiatives/compiled.py: every kept query is also built afresh and compared, so that a builder whose SQL depends
+# on more than its arguments fails the tests.
+COMPILED_SQL_CHECK = True

@@ -11,7 +11,6 @@ import pytest
 from initiatives import aggregates
 from initiatives.choices import Stage
 from initiatives.models import ArticleFinding, TranspositionReport
-from initiatives.models.transposition import obliging_articles
 from initiatives.views.public import eu_averages, member_state_summary
 from tests.factories import DecisionFactory, ProcedureFactory, member_state
 
@@ -82,7 +81,7 @@ def test_the_eu_averages_from_their_own_figures_equal_those_of_the_summary_from_
     every_row = full_summary(day)
     figures = aggregates.member_state_figures(
         aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.latest_decision_frame(day),
-        aggregates.status_count_frame(TranspositionReport, day, by_status=False, articles=obliging_articles()),
+        aggregates.status_count_frame(TranspositionReport, day, by_status=False, obliging=True),
         aggregates.status_count_frame(ArticleFinding, day, by_status=False))
     pd.testing.assert_frame_equal(figures, every_row[figures.columns.tolist()])
     assert eu_averages(day, reference_day) == aggregates.eu_averages(every_row, reference_day)

@@ -32,7 +32,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from initiatives import aggregates, caching, charts, exports, state
+from initiatives import aggregates, caching, charts, compiled, exports, state
 from initiatives.choices import (
     ASSESSMENT_LOOK,
     CONFIDENCE_DEFINITIONS,
@@ -155,8 +155,9 @@ def last_recorded_change():
 
 
 def latest_changes(limit: int = 8):
-    """The latest published changes, from django-simple-history, newest first: two queries per model (the
-    latest rows, with what each line needs joined in; and the number of records each batch touched).
+    """The latest published changes, from django-simple-history, newest first: one query per model (its latest
+    rows, with what each line needs joined in) and one for the batches of them all (how many records each
+    touched), each compiled once per process (initiatives/compiled.py).
 
     A batch (the rows of one import or load: one history reason shared by several records) is one entry that
     counts what it did ("The copy of the Commission's register of 24 April 2024 was read: 4 infringement
@@ -171,54 +172,42 @@ def latest_changes(limit: int = 8):
         return reverse("initiatives:initiative_detail", args=[number]) + anchor if number else None
 
     sources = [
-        (KeyAction.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
-                                  "short_title", "code", "initiative__number"),
-         (_("key action"), _("key actions")),
+        (KeyAction, ("short_title", "code", "initiative__number"), (_("key action"), _("key actions")),
          lambda r: (r["short_title"], initiative_url(r["initiative__number"], f"#action-{r['code']}"))),
-        (KeyActionEvent.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
-                                       "description", "date", "date_precision", "key_action__initiative__number"),
+        (KeyActionEvent, ("description", "date", "date_precision", "key_action__initiative__number"),
          (_("event"), _("events")),
          lambda r: (gettext("%(what)s, on %(when)s") % {"what": r["description"], "when": when(r)},
                     initiative_url(r["key_action__initiative__number"]))),
-        (Decision.history.values("history_date", "history_id", "history_type", "history_change_reason", "id", "stage",
-                                 "date", "date_precision", "date_latest", "procedure__member_state__code",
-                                 "procedure__member_state__name"),
+        (Decision, ("stage", "date", "date_precision", "date_latest", "procedure__member_state__code",
+                    "procedure__member_state__name"),
          (_("infringement decision"), _("infringement decisions")),
          lambda r: (gettext("%(ms)s: %(stage)s of %(when)s") % {
              "ms": member_state_name(r["procedure__member_state__name"] or ""),
              "stage": Stage(r["stage"]).label, "when": when(r)},
                     reverse("initiatives:member_state_detail", args=[r["procedure__member_state__code"]])
                     if r["procedure__member_state__code"] else None)),
-        (Initiative.history.values("history_date", "history_id", "history_type", "history_change_reason", "id",
-                                   "number", "title"),
-         (_("initiative"), _("initiatives")), lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
+        (Initiative, ("number", "title"), (_("initiative"), _("initiatives")),
+         lambda r: (f"{r['number']}. {r['title']}", initiative_url(r["number"]))),
     ]
     changes, batches = [], {}
-    nouns = {index: names for index, (_queryset, names, _describe) in enumerate(sources)}
-    # How many records each batch touched and how (a creation and its sources linked right after count once):
-    # one query for every model, the batches of each (a history reason shared by several records).
-    counts = [queryset.model.objects.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
-              .values("history_change_reason").annotate(
-                  source=Value(index), records=Count("id", distinct=True), newest=Max("history_date"),
-                  added=Count("id", distinct=True, filter=Q(history_type="+"))).filter(records__gt=1)
-              .values("history_change_reason", "source", "records", "newest", "added").order_by()
-              for index, (queryset, _names, _describe) in enumerate(sources)]
-    for row in counts[0].union(*counts[1:], all=True):
-        noun, plural = nouns[row["source"]]
-        batch = batches.setdefault(row["history_change_reason"], {
-            "when": row["newest"], "kind": "batch", "parts": [], "url": None, "action": gettext("recorded"),
-            "text": batch_label(row["history_change_reason"])})
-        batch["when"] = max(batch["when"], row["newest"])
-        added, changed = row["added"], row["records"] - row["added"]
+    for reason, source, records, newest, added in compiled.rows(_batch_rows, tuple(s[0] for s in sources)):
+        noun, plural = sources[source][2]
+        batch = batches.setdefault(reason, {
+            "when": newest, "kind": "batch", "parts": [], "url": None, "action": gettext("recorded"),
+            "text": batch_label(reason)})
+        batch["when"] = max(batch["when"], newest)
+        changed = records - added
         if added:
             batch["parts"].append(gettext("%(n)s %(what)s added") % {
                 "n": added, "what": noun if added == 1 else plural})
         if changed:
             batch["parts"].append(gettext("%(n)s %(what)s changed") % {
                 "n": changed, "what": noun if changed == 1 else plural})
-    for queryset, (noun, _plural), describe in sources:
+    for model, fields, (noun, _plural), describe in sources:
         newest = {}  # one line per record: a creation and the sources linked right after it are one change
-        for row in queryset.order_by("-history_date", "-history_id")[:limit * 3]:
+        names = (*HISTORY_FIELDS, *fields)
+        for values in compiled.rows(_history_rows, model, fields, limit * 3):
+            row = dict(zip(names, values, strict=True))
             if row["history_change_reason"] in batches:
                 continue
             if row["id"] in newest:
@@ -235,6 +224,27 @@ def latest_changes(limit: int = 8):
         changes.append(batch)
     changes.sort(key=lambda change: change["when"], reverse=True)
     return changes[:limit]
+
+
+HISTORY_FIELDS = ("history_date", "history_id", "history_type", "history_change_reason", "id")
+
+
+def _history_rows(model, fields, count):
+    """`latest_changes`' newest `count` history rows of `model`, with `fields` of each."""
+    return model.history.values_list(*HISTORY_FIELDS, *fields).order_by("-history_date", "-history_id")[:count]
+
+
+def _batch_rows(models):
+    """`latest_changes`' batches: for each history reason shared by several records of one of `models` (a
+    creation and its sources linked right after count once), its reason, the model's index in `models`, how many
+    records it touched, its newest row's time and how many records it added. One query for all the models."""
+    counts = [model.history.model.objects.exclude(history_change_reason__isnull=True).exclude(
+        history_change_reason="").values("history_change_reason").annotate(
+        source=Value(index), records=Count("id", distinct=True), newest=Max("history_date"),
+        added=Count("id", distinct=True, filter=Q(history_type="+"))).filter(records__gt=1).values_list(
+        "history_change_reason", "source", "records", "newest", "added").order_by()
+        for index, model in enumerate(models)]
+    return counts[0].union(*counts[1:], all=True)
 
 
 def frames_on(day):
@@ -650,7 +660,7 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
         all_ = state.procedures(day, theirs)
         # Counting and the stages need only each procedure's state: one row a procedure (a few dozen at most), so
         # that the stages' query holds the open ones' ids rather than the state engine again.
-        states = dict(state.procedures(day, theirs, only_state=True).order_by().values_list("pk", "state"))
+        states = dict(compiled.rows(_procedure_states, day, member_state.pk))
         procedure_counts = dict(Counter(states.values()))
         total = sum(procedure_counts.values())
         chosen = self.request.GET.get("procedure", "")
@@ -702,6 +712,12 @@ class MemberStateDetailView(AsOfMixin, TemplateView):
                 "first": url(1)}
 
 
+def _procedure_states(day, member_state_id):
+    """The state on `day` of each published procedure against a Member State: (id, state) rows."""
+    theirs = InfringementProcedure.objects.published().filter(member_state_id=member_state_id)
+    return state.procedures(day, theirs, only_state=True).order_by().values_list("pk", "state")
+
+
 def procedure_summary(counts: dict) -> str:
     """How many procedures in all, and how many in each state: "12 procedures in all: 2 open, 9 closed, 1
     whose state the evidence cannot decide"."""
@@ -737,8 +753,8 @@ def member_state_summary(day):
     the articles that oblige Member States only, as on a Member State's own page."""
     return aggregates.member_state_summary(
         aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.decision_stage_frame(day),
-        aggregates.status_count_frame(Assessment, day, articles=obliging_articles()),
-        aggregates.status_count_frame(TranspositionReport, day, articles=obliging_articles()),
+        aggregates.status_count_frame(Assessment, day, obliging=True),
+        aggregates.status_count_frame(TranspositionReport, day, obliging=True),
         aggregates.status_count_frame(ArticleFinding, day, by_status=False))
 
 
@@ -749,7 +765,7 @@ def eu_averages(day, reference_day) -> dict:
     which cost twice as much."""
     return aggregates.eu_averages(aggregates.member_state_figures(
         aggregates.member_state_frame(), aggregates.procedure_count_frame(day), aggregates.latest_decision_frame(day),
-        aggregates.status_count_frame(TranspositionReport, day, by_status=False, articles=obliging_articles()),
+        aggregates.status_count_frame(TranspositionReport, day, by_status=False, obliging=True),
         aggregates.status_count_frame(ArticleFinding, day, by_status=False)), reference_day)
 
 
