@@ -216,19 +216,22 @@ def _procedure_count_rows(day):
         "code", "state", "n", "verified", "oldest", "newest", "unnumbered")
 
 
-def decision_count_frame(day: date | None = None) -> pd.DataFrame:
-    """The decisions of the published procedures that count on `day`, counted in SQL by Member State, stage and
-    year (None: undated): one query, bounded by 27 Member States x stages x years whatever the volume."""
-    return _frame(compiled.rows(_decision_count_rows, day), DECISION_COUNT_COLUMNS)
+def decision_count_frame(day: date | None = None, stages: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The decisions of the published procedures that count on `day` (of `stages` only, if given: the letters,
+    for `letters_by_year`), counted in SQL by Member State, stage and year (None: undated): one query, bounded by
+    27 Member States x stages x years whatever the volume."""
+    return _frame(compiled.rows(_decision_count_rows, day, stages), DECISION_COUNT_COLUMNS)
 
 
-def _decision_count_rows(day):
+def _decision_count_rows(day, stages=None):
     from django.db.models import Count
 
     from initiatives import state
     from initiatives.models import decisions_of_published_procedures
 
     decisions = state.decisions(day, decisions_of_published_procedures())
+    if stages is not None:
+        decisions = decisions.filter(stage__in=stages)
     return decisions.order_by().annotate(year=Year("date")).values(
         "procedure__member_state__code", "stage", "year").annotate(n=Count("id")).values_list(
         "procedure__member_state__code", "stage", "year", "n")

@@ -248,11 +248,11 @@ def _batch_rows(models):
 
 
 def frames_on(day):
-    """Key actions as they stood on `day` (None: now), and the events, procedures and decisions counted in SQL
-    (by key action, year; Member State, state; stage, year): the state engine (initiatives/state.py) decides
-    each."""
+    """Key actions as they stood on `day` (None: now), and the events, procedures and letters of formal notice
+    counted in SQL (by key action, year; Member State, state; Member State, stage, year): the state engine
+    (initiatives/state.py) decides each."""
     return (aggregates.key_action_frame(day=day), aggregates.event_group_frame(day=day),
-            aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day))
+            aggregates.procedure_count_frame(day), aggregates.decision_count_frame(day, aggregates.LETTER_STAGES))
 
 
 class OverviewView(AsOfMixin, TemplateView):
@@ -899,7 +899,7 @@ class InfringementListView(AsOfMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        letters = aggregates.letters_by_year(aggregates.decision_count_frame(self.as_of.day))
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(self.as_of.day, aggregates.LETTER_STAGES))
         chart = None
         if len(letters):
             chart = Chart(
@@ -953,7 +953,7 @@ class AboutView(AsOfMixin, TemplateView):
         actions = aggregates.key_action_frame()
         now = recorded_now()
         on_day = aggregates.procedure_figures(aggregates.procedure_count_frame(day))
-        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day))
+        letters = aggregates.letters_by_year(aggregates.decision_count_frame(day, aggregates.LETTER_STAGES))
         last_updated = last_recorded_change()
         return super().get_context_data(
             key_action_statuses=definitions("key_action", KEY_ACTION_STATUS_LOOK),
