@@ -225,6 +225,9 @@ def summarise(sizes: list[int], measured: dict[int, dict], loaded: dict[int, dic
             # The fastest run is less disturbed by other processes on a shared machine: shown beside it.
             row["min_ratio"] = round(last["min_ms"] / first["min_ms"], 2)
             row["time_ratio_ok"] = row["time_ratio"] <= TARGET_RATIO
+            # What the ratio divides by is the time at the smaller size: a page made faster at both sizes by the
+            # same milliseconds shows a higher ratio though it grows by no more. The growth itself, beside it.
+            row["growth_ms"] = round(last["median_ms"] - first["median_ms"], 1)
             # How much more the response says at the larger size: a list that is not full at the smaller one
             # (a feed's entries, a page of procedures) grows with what it shows, not with what it reads.
             row["bytes_ratio"] = round(last["bytes"] / first["bytes"], 2) if first.get("bytes") else None
@@ -270,10 +273,11 @@ def print_table(sizes, summary, loaded, engine: str) -> None:
     small, large = sizes[0], sizes[-1]
     log("")
     log(f"In process on {engine}, uncached (no page cache, no data cache): queries and median server time; "
+        f"growth: the median at {large}x less the median at {small}x; "
         f"bytes ratio: the response's size at {large}x over {small}x (above 1, the page shows more rows)")
     log(f"{'URL':<34} {'queries ' + str(small) + 'x':>11} {'queries ' + str(large) + 'x':>12} "
-        f"{'median ' + str(small) + 'x':>11} {'median ' + str(large) + 'x':>12} {'ratio':>6}  ok  {'min ratio':>9} "
-        f"{'bytes ratio':>11}")
+        f"{'median ' + str(small) + 'x':>11} {'median ' + str(large) + 'x':>12} {'ratio':>6}  ok  {'growth':>9} "
+        f"{'min ratio':>9} {'bytes ratio':>11}")
     for row in summary["pages"]:
         if "queries_equal" not in row:
             log(f"{row['path']:<34} not measured: answered {row[f'status_{small}x']} / {row.get(f'status_{large}x')}")
@@ -281,7 +285,7 @@ def print_table(sizes, summary, loaded, engine: str) -> None:
         ok = "yes" if row["queries_equal"] and row["time_ratio_ok"] else "NO"
         log(f"{row['path']:<34} {row[f'queries_{small}x']:>11} {row[f'queries_{large}x']:>12} "
             f"{row[f'median_ms_{small}x']:>9.1f}ms {row[f'median_ms_{large}x']:>10.1f}ms "
-            f"{row['time_ratio']:>6.2f}  {ok:<3} {row['min_ratio']:>9.2f} "
+            f"{row['time_ratio']:>6.2f}  {ok:<3} {row['growth_ms']:>+7.1f}ms {row['min_ratio']:>9.2f} "
             f"{row['bytes_ratio'] if row['bytes_ratio'] is not None else '-':>11}")
     for size, result in loaded.items():
         log("")

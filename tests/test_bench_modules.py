@@ -126,7 +126,23 @@ def test_the_benchmark_says_how_much_more_a_page_shows_at_the_larger_size(capsys
     assert (row["time_ratio"], row["time_ratio_ok"], row["bytes_ratio"]) == (1.6, False, 4.5)
     print_table([1, 50], summary, {}, "SQLite")
     line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("/feed/"))
-    assert line.split()[-4:] == ["1.60", "NO", "1.60", "4.5"]
+    assert line.split()[-5:] == ["1.60", "NO", "+6.0ms", "1.60", "4.5"]
+
+
+def test_the_benchmark_gives_the_milliseconds_a_page_grows_by_beside_its_ratio():
+    """The ratio divides by the time at the smaller size: a page made faster at both sizes by the same
+    milliseconds shows a higher ratio though it grows by no more. The table says by how many milliseconds each
+    URL grows, so that a reader can tell the two apart."""
+    from bench.run import summarise
+
+    def measured(median):
+        return {"results": [{"path": "/", "status": 200, "queries": 13, "bytes": 9000, "median_ms": median,
+                             "min_ms": median}]}
+
+    before = summarise([1, 50], {1: measured(44.0), 50: measured(55.0)}, {}, "SQLite")["pages"][0]
+    after = summarise([1, 50], {1: measured(31.0), 50: measured(42.0)}, {}, "SQLite")["pages"][0]
+    assert (before["time_ratio"], after["time_ratio"]) == (1.25, 1.35)
+    assert before["growth_ms"] == after["growth_ms"] == 11.0
 
 
 def test_each_round_of_the_benchmark_asks_the_sizes_in_the_other_order_than_the_round_before():
