@@ -26,11 +26,10 @@ def test_a_member_state_with_no_procedure_has_nothing_open_and_no_decision():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("open_given", [False, True])
-def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(open_given):
-    """decision_stages(): the stages reached by the open procedures' decisions, and the latest decision on a
-    known day (a closure known only between two days is none), as they stood on the day; the same when the
-    caller gives the ids of the procedures the state engine found open (a Member State's page)."""
+def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown():
+    """decision_stages(): the stages reached by the open procedures' decisions (the ids of those the state engine
+    found open, as a Member State's page gives them), and the latest decision on a known day (a closure known
+    only between two days is none), as they stood on the day."""
     from initiatives import state
     from initiatives.models import InfringementProcedure
     from tests.factories import DecisionFactory, ProcedureFactory
@@ -46,7 +45,7 @@ def test_the_decisions_are_counted_by_stage_in_sql_on_the_day_shown(open_given):
     def sheet(day):
         theirs = InfringementProcedure.objects.filter(pk__in=[open_.pk, closed.pk])
         open_ids = list(state.procedures(day, theirs).filter(state="open").values_list("pk", flat=True))
-        stages = decision_stages(day, theirs, open_ids if open_given else None)
+        stages = decision_stages(day, theirs, open_ids)
         open_count = state.procedures(day, theirs).filter(state="open").count()
         return factsheet(open_count, stages, [], reported=0, obliging=25, reference_day=day or date(2024, 2, 20))
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Q, QuerySet
 
 from initiatives import state
-from initiatives.choices import STAGE_RANK, ProcedureState, Stage
+from initiatives.choices import STAGE_RANK, Stage
 from initiatives.dates import Precision
 from initiatives.tables import duration
 
@@ -31,22 +31,18 @@ class StageFigures:
     last: date | None  # the latest on a known day (a decision known only to lie between two days is none)
 
 
-def decision_stages(day: date | None, procedures: QuerySet, open_ids: Iterable[int] | None = None
-                    ) -> list[StageFigures]:
+def decision_stages(day: date | None, procedures: QuerySet, open_ids: Iterable[int]) -> list[StageFigures]:
     """The decisions of `procedures` (published procedures, not annotated) that count on `day`, grouped by stage
-    in SQL: one query, a row per stage whatever the number of decisions. The state engine says which procedures
-    were open (`in_open`); a decision that counts on the day makes its procedure known by then, so no other
-    filter is needed.
+    in SQL: one query, a row per stage whatever the number of decisions. A decision that counts on the day makes
+    its procedure known by then, so no other filter is needed.
 
-    `open_ids`: the ids of the procedures the state engine finds open on `day`, when the caller has them already
-    (a Member State's page reads the state of each of its procedures to count them): the query then holds a list
-    of ids instead of the engine, which cost 3 ms (today) to 8 ms (a past day) to build and compile at every call."""
+    `open_ids`: the ids of the procedures the state engine finds open on `day` (`in_open` counts their decisions).
+    A Member State's page reads the state of each of its procedures to count them, and gives these: the query
+    holds a list of ids rather than the engine, which cost 3 ms (today) to 8 ms (a past day) to build and compile
+    at every call."""
     from initiatives.models import Decision
 
-    if open_ids is None:
-        open_ids = state.procedures(day, procedures, only_state=True).filter(state=ProcedureState.OPEN).values("pk")
-    else:
-        open_ids = sorted(open_ids)
+    open_ids = sorted(open_ids)
     rows = state.decisions(day, Decision.objects.filter(procedure__in=procedures.values("pk"))).order_by().values(
         "stage").annotate(n=Count("id"), in_open=Count("id", filter=Q(procedure__in=open_ids)),
                           last=Max("date", filter=Q(date__isnull=False) & ~Q(date_precision=Precision.BETWEEN)))
